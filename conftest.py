@@ -1,0 +1,73 @@
+"""Shared fixtures: one persona per role, and a logged-in client for each."""
+
+import pytest
+
+from encaisse.accounts.choices import Role
+
+
+def _make_user(django_user_model, username, role, **extra):
+    return django_user_model.objects.create_user(
+        username=username, password="pw-" + username, role=role, **extra
+    )
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return _make_user(django_user_model, "alice", Role.ADMIN)
+
+
+@pytest.fixture
+def credit_manager(django_user_model):
+    return _make_user(django_user_model, "claire", Role.CREDIT_MANAGER)
+
+
+@pytest.fixture
+def collector(django_user_model):
+    return _make_user(django_user_model, "colin", Role.COLLECTOR)
+
+
+@pytest.fixture
+def department_member(django_user_model):
+    from encaisse.accounts.models import Department
+
+    return _make_user(
+        django_user_model,
+        "denis",
+        Role.DEPARTMENT_MEMBER,
+        department=Department.objects.get(code="billing"),
+    )
+
+
+@pytest.fixture
+def read_only(django_user_model):
+    return _make_user(django_user_model, "romain", Role.READ_ONLY)
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, credit_manager):
+    return _client_for(client, credit_manager)
+
+
+@pytest.fixture
+def collector_client(client, collector):
+    return _client_for(client, collector)
+
+
+@pytest.fixture
+def department_client(client, department_member):
+    return _client_for(client, department_member)
+
+
+@pytest.fixture
+def read_only_client(client, read_only):
+    return _client_for(client, read_only)
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    return _client_for(client, admin_user)

@@ -1,0 +1,1 @@
+"""Encaisse: credit collection and customer-dispute management."""

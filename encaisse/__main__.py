@@ -1,0 +1,3 @@
+from encaisse.cli import main
+
+main()

@@ -1,0 +1,24 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from encaisse.accounts.capabilities import VIEW_LEDGER, has_capability
+
+from .access import login_only
+
+
+@login_only
+def home(request):
+    """The receivables at a glance for ledger users; a short welcome for the others."""
+    context = {}
+    if has_capability(request.user, VIEW_LEDGER):
+        from encaisse.receivables.selectors import home_summary
+
+        context["summary"] = home_summary()
+    return render(request, "core/home.html", context)
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

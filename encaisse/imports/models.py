@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BatchStatus, ImportFormat, ImportMode
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who, when, which file, what it changed, and what it rejected.
+
+    ``file_totals`` are the open amounts the file itself holds (overall and per customer);
+    ``imported_totals`` are the same figures read back from the ledger after the import, so the
+    user sees that nothing was lost."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64, db_index=True)
+    file_size = models.BigIntegerField(default=0)
+    format = models.CharField(_("format"), max_length=8, choices=ImportFormat.choices)
+    mode = models.CharField(_("mode"), max_length=16, choices=ImportMode.choices)
+    as_of = models.DateField(_("as of"))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.PENDING
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    customers_created = models.PositiveIntegerField(default=0)
+    customers_updated = models.PositiveIntegerField(default=0)
+    invoices_created = models.PositiveIntegerField(default=0)
+    invoices_updated = models.PositiveIntegerField(default=0)
+    invoices_unchanged = models.PositiveIntegerField(default=0)
+    invoices_settled = models.PositiveIntegerField(default=0)
+    payments_created = models.PositiveIntegerField(default=0)
+    payments_updated = models.PositiveIntegerField(default=0)
+    file_totals = models.JSONField(default=dict, blank=True)
+    imported_totals = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="Rejected rows: file, line, column, expected, found."
+    )
+    error_message = models.TextField(blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
