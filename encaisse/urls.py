@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from encaisse.api.urls import api
+
 urlpatterns = [
     path("", include("encaisse.core.urls")),
     path("accounts/", include("encaisse.accounts.urls")),
@@ -7,4 +9,5 @@ urlpatterns = [
     path("invoices/", include("encaisse.receivables.urls")),
     path("imports/", include("encaisse.imports.urls")),
     path("audit/", include("encaisse.audit.urls")),
+    path("api/v1/", api.urls),
 ]

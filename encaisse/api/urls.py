@@ -1,0 +1,25 @@
+"""The REST API under /api/v1/: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import TokenAuth
+
+api = NinjaAPI(
+    title="Encaisse API",
+    version="1",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    description=(
+        "Receivables, customers, payments and imports. Authenticate with a personal token "
+        "created in the web interface: `Authorization: Bearer enc_...`. Every error has the "
+        'shape `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.'
+    ),
+)
+errors.install(api)
+
+api.add_router("/customers", "encaisse.customers.api.router")
+api.add_router("/", "encaisse.receivables.api.router")
+api.add_router("/imports", "encaisse.imports.api.router")
