@@ -22,11 +22,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--schedule-once", action="store_true", help="Check the schedule once and exit"
         )
+        parser.add_argument(
+            "--burst",
+            action="store_true",
+            help="Check the schedule once, run every task waiting, then exit",
+        )
 
-    def handle(self, *args, tick, schedule_once, **options):
-        if schedule_once:
+    def handle(self, *args, tick, schedule_once, burst, **options):
+        if schedule_once or burst:
             for name in run_due_jobs():
                 self.stdout.write(f"enqueued {name}")
+            if burst:
+                self.run_tasks(burst=True)
             return
         stop = threading.Event()
 
@@ -40,9 +47,15 @@ class Command(BaseCommand):
 
         threading.Thread(target=tick_schedule, name="schedule", daemon=True).start()
         try:
-            if settings.REDIS_URL:
-                call_command("rqworker", "default", with_scheduler=False)
-            else:
-                call_command("db_worker", queue_name="*", reload=False)
+            self.run_tasks(burst=False)
         finally:
             stop.set()
+
+    def run_tasks(self, *, burst: bool):
+        if settings.REDIS_URL:
+            # django-tasks-rq needs its own Job class to run django-tasks Task objects.
+            call_command(
+                "rqworker", "default", job_class="django_tasks_rq.backend.Job", burst=burst
+            )
+        else:
+            call_command("db_worker", queue_name="*", reload=False, batch=burst)
