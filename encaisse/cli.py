@@ -14,7 +14,6 @@ ALIASES = {
 }
 SUBCOMMANDS = {
     ("export", "aged-balance"): ["export_aged_balance"],
-    ("dunning", "run"): ["dunning_run"],
 }
 
 
