@@ -9,8 +9,8 @@ from encaisse.core.dates import today
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 
-from .choices import InvoiceStatus
-from .models import Invoice, Payment
+from ..choices import InvoiceStatus
+from ..models import Invoice, Payment
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 

@@ -1,0 +1,12 @@
+"""Writes to the ledger. Callers import from here: ``from encaisse.receivables.services import
+invoice_update``. One module per sub-domain: balances, invoices, payments and allocations."""
+
+from .balances import customer_balances_refresh
+from .invoices import customer_due_date, invoice_create, invoice_update
+
+__all__ = [
+    "customer_balances_refresh",
+    "customer_due_date",
+    "invoice_create",
+    "invoice_update",
+]
