@@ -60,7 +60,7 @@ def _check_amounts(invoice: Invoice) -> None:
         raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
 
 
-def _apply_status(invoice: Invoice, *, on: dt.date | None = None) -> None:
+def status_from_open_amount(invoice: Invoice, *, on: dt.date | None = None) -> None:
     """The status follows the open amount: settled at zero (dated once), open otherwise."""
     if invoice.open_amount == ZERO:
         if invoice.status != InvoiceStatus.SETTLED or invoice.settled_on is None:
@@ -112,7 +112,7 @@ def invoice_create(*, actor, customer, data: dict, source: str = Source.MANUAL) 
         source=source,
     )
     _check_amounts(invoice)
-    _apply_status(invoice)
+    status_from_open_amount(invoice)
     if Invoice.objects.filter(kind=kind, number=number).exists():
         raise _duplicate_number_error(kind, number)
     try:
@@ -169,7 +169,7 @@ def invoice_update(*, actor, invoice: Invoice, data: dict) -> Invoice:
     if data.get("open_amount") is not None:
         current.open_amount = _signed(current.kind, data["open_amount"], "open_amount")
     _check_amounts(current)
-    _apply_status(current)
+    status_from_open_amount(current)
     changes = diff(before, snapshot(current, AUDITED_FIELDS))
     if not changes:
         return current
