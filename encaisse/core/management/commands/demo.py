@@ -1,0 +1,70 @@
+"""``encaisse demo``: load the demo company, then print the logins and the address to open.
+
+``make demo`` runs it after the migrations. The work is in ``encaisse.demo.generator``."""
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from encaisse.accounts.choices import Role
+from encaisse.demo.generator import DEFAULT_CUSTOMERS, DEFAULT_SEED, DemoRefused, demo_load
+from encaisse.demo.people import DEMO_PASSWORD, DEMO_USERS
+
+URL = "http://127.0.0.1:8000"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of: expected a date as YYYY-MM-DD, found {text!r}")
+
+
+class Command(BaseCommand):
+    help = "Load a realistic French demo company: customers, 18 months of invoices, users."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--customers", type=int, default=DEFAULT_CUSTOMERS, help="How many customers."
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Same seed, same data.")
+        parser.add_argument(
+            "--as-of", type=_date, default=None, help="The date the ledger stands at (today)."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Replace the customers and ledger already in the database.",
+        )
+
+    def handle(self, *args, customers, seed, as_of, reset, **options):
+        if customers < 1:
+            raise CommandError("--customers: expected a number of customers of 1 or more.")
+        started = time.perf_counter()
+        try:
+            summary = demo_load(customers=customers, seed=seed, as_of=as_of, reset=reset)
+        except DemoRefused as error:
+            raise CommandError(str(error))
+        elapsed = time.perf_counter() - started
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS(
+                f"Demo company loaded in {elapsed:.1f} s (seed {summary.seed}, "
+                f"as of {summary.as_of:%Y-%m-%d}):"
+            )
+        )
+        out.write(
+            f"  {summary.customers} customers, {summary.contacts} contacts, "
+            f"{summary.invoices} invoices ({summary.open_invoices} documents open), "
+            f"{summary.credit_notes} credit notes, {summary.payments} payments"
+        )
+        out.write("")
+        out.write(f"Open {URL} and log in with one of these (password: {DEMO_PASSWORD}):")
+        labels = dict(Role.choices)
+        for user in DEMO_USERS:
+            role = str(labels[user.role])
+            if user.department:
+                role += f" ({user.department})"
+            out.write(f"  {user.username:<12} {DEMO_PASSWORD:<6} {role}")
+        out.write("")
