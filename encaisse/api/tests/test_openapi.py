@@ -1,0 +1,60 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    ("get", "/api/v1/invoices"),
+    ("post", "/api/v1/invoices"),
+    ("get", "/api/v1/invoices/{invoice_id}"),
+    ("patch", "/api/v1/invoices/{invoice_id}"),
+    ("get", "/api/v1/invoices/by-number/{number}"),
+    ("get", "/api/v1/payments"),
+    ("post", "/api/v1/payments"),
+    ("get", "/api/v1/payments/{payment_id}"),
+    ("post", "/api/v1/payments/{payment_id}/allocations"),
+    ("post", "/api/v1/credit-notes"),
+    ("post", "/api/v1/credit-notes/{credit_note_id}/allocations"),
+}
+
+
+def _document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_it_lists_every_receivables_endpoint(client):
+    paths = _document(client)["paths"]
+    listed = {(method, path) for path, ops in paths.items() for method in ops}
+    assert EXPECTED <= listed
+
+
+def test_it_documents_every_operation_with_the_error_shape(client):
+    document = _document(client)
+    assert "ErrorOut" in document["components"]["schemas"]
+    for path, ops in document["paths"].items():
+        if (next(iter(ops)), path) not in EXPECTED:
+            continue
+        for method, op in ops.items():
+            assert "401" in op["responses"], (method, path)
+            assert op["security"] == [{"TokenAuth": []}], (method, path)
+
+
+def test_it_shows_amounts_as_decimal_strings_out_and_numbers_or_strings_in(client):
+    schemas = _document(client)["components"]["schemas"]
+    out = schemas["InvoiceOut"]["properties"]["amount"]
+    assert (out["type"], out["format"]) == ("string", "decimal")
+    accepted = {s.get("type") for s in schemas["InvoiceIn"]["properties"]["amount"]["anyOf"]}
+    assert accepted == {"number", "string"}
+
+
+def test_it_serves_the_docs_page_without_any_cdn(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger" in html.lower()
+    external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
+    assert external == []
+    assert "cdn" not in html.lower()
