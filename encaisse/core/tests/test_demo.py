@@ -123,3 +123,11 @@ def test_it_refuses_a_database_that_has_customers_unless_reset():
 def test_it_rejects_a_bad_as_of_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         _run("--as-of", "20/11/2026")
+
+
+def test_it_keeps_an_existing_ledger_and_prints_the_logins_with_if_empty():
+    _run("--customers", "5", "--as-of", "2026-11-20")
+    digest = ledger_digest()
+    output = _run("--customers", "9", "--if-empty")
+    assert Customer.objects.count() == 5 and ledger_digest() == digest
+    assert "collector2" in output and "http://127.0.0.1:8000" in output

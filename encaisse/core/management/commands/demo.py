@@ -8,6 +8,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from encaisse.accounts.choices import Role
+from encaisse.accounts.models import User
+from encaisse.customers.models import Customer
 from encaisse.demo.generator import DEFAULT_CUSTOMERS, DEFAULT_SEED, DemoRefused, demo_load
 from encaisse.demo.people import DEMO_PASSWORD, DEMO_USERS
 
@@ -37,10 +39,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the customers and ledger already in the database.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="When the database already has customers, keep them and only print the logins "
+            "(for make demo, run again).",
+        )
 
-    def handle(self, *args, customers, seed, as_of, reset, **options):
+    def handle(self, *args, customers, seed, as_of, reset, if_empty, **options):
         if customers < 1:
             raise CommandError("--customers: expected a number of customers of 1 or more.")
+        if if_empty and not reset and Customer.objects.exists():
+            self.stdout.write(
+                "The database already has customers: they are kept (--reset replaces them)."
+            )
+            self._print_logins()
+            return
         started = time.perf_counter()
         try:
             summary = demo_load(customers=customers, seed=seed, as_of=as_of, reset=reset)
@@ -59,10 +73,17 @@ class Command(BaseCommand):
             f"{summary.invoices} invoices ({summary.open_invoices} documents open), "
             f"{summary.credit_notes} credit notes, {summary.payments} payments"
         )
+        self._print_logins()
+
+    def _print_logins(self):
+        out = self.stdout
         out.write("")
         out.write(f"Open {URL} and log in with one of these (password: {DEMO_PASSWORD}):")
         labels = dict(Role.choices)
+        existing = set(User.objects.values_list("username", flat=True))
         for user in DEMO_USERS:
+            if user.username not in existing:
+                continue
             role = str(labels[user.role])
             if user.department:
                 role += f" ({user.department})"
