@@ -11,7 +11,8 @@ lettered with the invoice (EcritureLet, DateLet). Open invoices of the previous 
 as opening entries (journal AN, à-nouveaux) with their original PieceDate.
 
 The FEC is tab separated, cp1252, CRLF, decimal comma, dates AAAAMMJJ, entries in date order.
-The CSV lists the open items (`;`, decimal comma, dd/mm/yyyy, cp1252). Both are written as the
+open-items.csv lists the open items, invoices.csv every invoice (settled ones with an open
+amount of 0), both `;` separated, decimal comma, dd/mm/yyyy, cp1252. Both are written as the
 entries are generated (streaming: memory does not grow with N), and the same seed gives the same
 bytes. ``meta.json`` holds the figures a reader must find: invoices, open items, open total."""
 
@@ -26,7 +27,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-VERSION = 1  # bump when the output changes, to invalidate cached files
+VERSION = 2  # bump when the output changes, to invalidate cached files
 AS_OF = dt.date(2026, 11, 30)
 YEAR_START = dt.date(2026, 1, 1)
 COMPANY_SIREN = "732829320"
@@ -71,6 +72,7 @@ class Meta:
     fec_lines: int
     fec_file: str
     csv_file: str
+    invoices_file: str
     seconds: float
 
 
@@ -95,7 +97,7 @@ def money(cents: int) -> str:
 
 
 def lettrage_code(number: int) -> str:
-    """0 -> 'AAA', 1 -> 'AAB', ... 17575 -> 'ZZZ', 17576 -> 'AAAA': per-account lettrage codes
+    """0 -> 'AAA', 1 -> 'AAB', ... 17575 -> "ZZZ", 17576 -> "AAAA": per-account lettrage codes
     as accounting software writes them."""
     length = 3
     while number >= 26**length:
@@ -153,6 +155,7 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
     customers = _customers(rng, max(10, n_invoices // INVOICES_PER_CUSTOMER))
     fec_path = out_dir / f"{COMPANY_SIREN}FEC20261231.txt"
     csv_path = out_dir / "open-items.csv"
+    invoices_path = out_dir / "invoices.csv"
     dates = _Dates()
     letter_next = [0] * len(customers)
     counts = {"fec_lines": 0, "open": 0, "partial": 0, "entries": 0, "opening": 0}
@@ -161,11 +164,14 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
     with (
         fec_path.open("w", encoding="cp1252", newline="") as fec,
         csv_path.open("w", encoding="cp1252", newline="") as csv_out,
+        invoices_path.open("w", encoding="cp1252", newline="") as invoices_out,
     ):
         fec.write("\t".join(FEC_COLUMNS) + "\r\n")
         csv_out.write(";".join(CSV_COLUMNS) + "\r\n")
+        invoices_out.write(";".join(CSV_COLUMNS) + "\r\n")
         lines: list[str] = []
         rows: list[str] = []
+        all_rows: list[str] = []
 
         def entry_number() -> str:
             counts["entries"] += 1
@@ -174,20 +180,26 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
         def flush():
             fec.write("".join(lines))
             csv_out.write("".join(rows))
+            invoices_out.write("".join(all_rows))
             counts["fec_lines"] += sum(chunk.count("\n") for chunk in lines)
             lines.clear()
             rows.clear()
+            all_rows.clear()
 
-        def open_item(cust, number, issue_ordinal, amount, open_amount):
+        def item(cust, number, issue_ordinal, amount, open_amount):
+            """A row of invoices.csv, and of open-items.csv when something is open."""
             code, name = customers[cust]
             issue_csv = dates.both(issue_ordinal)[1]
             due_csv = dates.both(issue_ordinal + TERMS_DAYS)[1]
-            rows.append(
+            row = (
                 f"{code};{name};{number};{issue_csv};{due_csv};{money(amount)};"
                 f"{money(open_amount)};EUR\r\n"
             )
-            counts["open"] += 1
-            totals["open"] += open_amount
+            all_rows.append(row)
+            if open_amount:
+                rows.append(row)
+                counts["open"] += 1
+                totals["open"] += open_amount
 
         # Opening entries (à-nouveaux): last year's open invoices, one entry each.
         opening = int(n_invoices * OPENING_SHARE)
@@ -207,7 +219,7 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
                 f"AN\tA nouveaux\t{num}\t{year_start}\t890000\tBilan d'ouverture\t\t\t{number}\t"
                 f"{piece_date}\t{label}\t0,00\t{money(incl)}\t\t\t{year_start}\t\t\r\n"
             )
-            open_item(cust, number, issue_ordinal, incl, incl)
+            item(cust, number, issue_ordinal, incl, incl)
             totals["invoiced"] += incl
         counts["opening"] = opening
 
@@ -241,10 +253,11 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
                     heapq.heappush(pending, (pay_ordinal, sequence, cust, paid, number, "", ""))
                     remaining -= paid
                     counts["partial"] += 1
-                open_item(cust, number, issue_ordinal, incl, remaining)
+                item(cust, number, issue_ordinal, incl, remaining)
             else:
                 delay = TERMS_DAYS + int(rng.triangular(-10, 60, 0))
                 pay_ordinal = min(max(issue_ordinal + 1, issue_ordinal + delay), as_of_ordinal)
+                item(cust, number, issue_ordinal, incl, 0)
                 letter = lettrage_code(letter_next[cust])
                 letter_next[cust] += 1
                 let_date = dates.both(pay_ordinal)[0]
@@ -281,6 +294,7 @@ def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
         fec_lines=counts["fec_lines"] + 1,
         fec_file=fec_path.name,
         csv_file=csv_path.name,
+        invoices_file=invoices_path.name,
         seconds=round(time.perf_counter() - started, 2),
     )
     (out_dir / "meta.json").write_text(json.dumps(asdict(meta), indent=2) + "\n")

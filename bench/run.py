@@ -1,15 +1,16 @@
 """The benchmark (``make bench``): import throughput, peak memory, aged balance, list pages.
 
     .venv/bin/python bench/run.py [--sizes 10k,100k,1m] [--db sqlite|postgres|both]
-                                  [--only import,aged,lists] [--formats fec,csv]
+                                  [--only import,aged,lists] [--formats csv,fec,invoices]
 
-For each size and database: a fresh database (SQLite file under bench/data/, or the PostgreSQL
-database ``bench`` on 127.0.0.1:5432), migrated; then ``encaisse import FILE --as-of`` runs in
-a subprocess for the CSV and for the FEC (each into a fresh database), and once more for the
-FEC (re-import: nothing changes), timed by wall clock with the child's peak RSS from wait4().
-Then, on the database the FEC import left, ``bench/reads.py`` measures the aged balance and the
-list pages in-process. Ledgers are generated once and cached in bench/data/ (git-ignored).
-Results are printed and written to bench/results/<timestamp>.json and .md (git-ignored).
+For each size and database, ``encaisse import FILE --as-of`` runs in a subprocess, each time
+into a fresh, migrated database (a SQLite file under bench/data/, or the PostgreSQL database
+``bench`` on 127.0.0.1:5432), timed by wall clock with the child's peak RSS from wait4():
+the open-items CSV; the FEC, then the same FEC again (a re-import changes nothing); the CSV of
+all invoices (settled ones with 0 open), which leaves N invoices in the database. On that
+database ``bench/reads.py`` then measures the aged balance and the list pages in-process.
+Ledgers are generated once and cached in bench/data/ (git-ignored). Results are printed and
+written to bench/results/<timestamp>.json and .md (git-ignored).
 
 ``--only aged,lists`` skips the imports and measures the database the last run left."""
 
@@ -113,6 +114,13 @@ def bench_one(meta, ledger_dir: Path, db: str, args) -> dict:
             record["imports"]["fec"] = import_file(url, fec, meta.invoices, meta.as_of)
             print(f"  {label}: importing the same FEC again")
             record["imports"]["fec again"] = import_file(url, fec, meta.invoices, meta.as_of)
+        if "invoices" in args.formats:
+            url = fresh_database(db, label)
+            print(f"  {label}: importing the invoices CSV ({meta.invoices:,} invoices)")
+            invoices = ledger_dir / meta.invoices_file
+            record["imports"]["invoices csv"] = import_file(
+                url, invoices, meta.invoices, meta.as_of
+            )
         if db == "sqlite":
             record["sqlite_mb"] = Path(url.removeprefix("sqlite:///")).stat().st_size / 2**20
     if args.only & {"aged", "lists"}:
@@ -126,7 +134,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="10k,100k,1m")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--only", default="import,aged,lists")
-    parser.add_argument("--formats", default="fec,csv")
+    parser.add_argument("--formats", default="csv,fec,invoices")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     args.only = set(args.only.split(","))

@@ -101,6 +101,13 @@ def test_its_open_items_match_the_csv_and_the_meta(ledger):
         assert 0 < _amount(open_amount) <= _amount(amount)
         csv_open[(code, number)] = _amount(open_amount)
     assert csv_open == {key: value for key, value in fec_open.items() if value}
+
+    text = (out / meta.invoices_file).read_bytes().decode("cp1252")
+    every = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert every[0] == CSV_COLUMNS and len(every) - 1 == meta.invoices
+    assert {(r[0], r[2]): _amount(r[6]) for r in every[1:] if r[6] != "0,00"} == csv_open
+    invoiced = sum(_amount(r[5]) for r in every[1:])
+    assert invoiced == Decimal(meta.invoiced_total)
     assert meta.partly_paid > 0
     assert 0.25 < meta.open_items / meta.invoices < 0.45
 
