@@ -1,4 +1,7 @@
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,3 +68,16 @@ def test_it_refuses_to_prompt_without_a_terminal(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(CommandError, match="no terminal"):
         call_command("createuser", "x", "--role", "collector")
+
+
+def test_the_console_script_exits_non_zero_with_the_reason_on_stderr(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "encaisse", "createuser", "x", "--role", "boss", "--password", "p"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode != 0
+    assert "Unknown role 'boss'" in result.stderr
