@@ -4,6 +4,8 @@ Reads need VIEW_LEDGER, writes EDIT_LEDGER (a read-only token never writes). Wri
 the receivables services, so the API and the web pages apply the same rules and audit rows.
 Lists use keyset pagination on the id (``cursor``), so page 1,000 costs what page 1 costs."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -100,16 +102,37 @@ def _invoice_field_named(error: ValidationError, allocations: list[AllocationIn]
     return ValidationError(renamed)
 
 
-def _page(queryset, *, limit: int, cursor: str | None):
+def _bad_cursor() -> ApiError:
+    return _unprocessable("query.cursor", "Not a cursor returned by this API.")
+
+
+def _page(queryset, *, limit: int, cursor: str | None, by_due_date: bool = False):
+    """One page in keyset order: by id, or by (due date, id) when ``by_due_date``.
+
+    The cursor is the last row's sort key (``123`` or ``2026-03-31.123``), so the next page
+    starts with an index seek, never an OFFSET."""
     if cursor:
         try:
-            queryset = queryset.filter(id__gt=int(cursor))
+            if by_due_date:
+                day, _dot, last_id = cursor.partition(".")
+                day, last_id = dt.date.fromisoformat(day), int(last_id)
+                # The redundant >= lets the database seek the index to the cursor's day.
+                queryset = queryset.filter(
+                    Q(due_date__gte=day) & (Q(due_date__gt=day) | Q(id__gt=last_id))
+                )
+            else:
+                queryset = queryset.filter(id__gt=int(cursor))
         except ValueError:
-            raise _unprocessable("query.cursor", "Not a cursor returned by this API.") from None
-    rows = list(queryset.order_by("id")[: limit + 1])
+            raise _bad_cursor() from None
+    ordering = ("due_date", "id") if by_due_date else ("id",)
+    rows = list(queryset.order_by(*ordering)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_cursor": str(rows[-1].id) if more else None}
+    next_cursor = None
+    if more:
+        last = rows[-1]
+        next_cursor = f"{last.due_date.isoformat()}.{last.id}" if by_due_date else str(last.id)
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 # Invoices -------------------------------------------------------------------------------------
@@ -122,7 +145,9 @@ def invoice_list(
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     cursor: str | None = None,
 ):
-    """Invoices and credit notes, oldest id first, filtered; ``next_cursor`` gives the next page."""
+    """Invoices and credit notes, filtered; ``next_cursor`` gives the next page.
+
+    Ordered by id, or by due date then id when ``status`` or ``overdue=true`` is given."""
     require(request, VIEW_LEDGER)
     queryset = Invoice.objects.select_related("customer")
     f = filters
@@ -138,6 +163,9 @@ def invoice_list(
         "amount__lte": f.max_amount,
     }
     queryset = queryset.filter(**{k: v for k, v in exact.items() if v is not None})
+    if f.number is not None and f.kind is None:
+        # Lets the database seek the unique (kind, number) index instead of scanning.
+        queryset = queryset.filter(kind__in=InvoiceKind.values)
     # Overdue: an open invoice past its due date. A credit note is never overdue: it is owed
     # to the customer.
     overdue = Q(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN, due_date__lt=today())
@@ -145,7 +173,10 @@ def invoice_list(
         queryset = queryset.filter(overdue)
     elif f.overdue is False:
         queryset = queryset.exclude(overdue)
-    return _page(queryset, limit=limit, cursor=cursor)
+    # With a status fixed, the (status, due date, id) index gives the rows in due-date order;
+    # sorting them by id instead would read and sort every open invoice.
+    by_due_date = f.status is not None or f.overdue is True
+    return _page(queryset, limit=limit, cursor=cursor, by_due_date=by_due_date)
 
 
 @router.get(
@@ -157,13 +188,12 @@ def invoice_by_number(request, number: str, kind: InvoiceKind | None = None):
     """One document by its number; an invoice wins over a credit note of the same number unless
     ``kind`` says otherwise."""
     require(request, VIEW_LEDGER)
-    queryset = Invoice.objects.select_related("customer").filter(number=number)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    found = queryset.order_by("-kind").first()  # "invoice" sorts after "credit_note"
-    if found is None:
-        raise ApiError(404, "not_found", "Not found.")
-    return found
+    # One lookup per kind: each is a seek on the unique (kind, number) index.
+    documents = Invoice.objects.select_related("customer")
+    for wanted in [kind] if kind else [InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE]:
+        if found := documents.filter(kind=wanted, number=number).first():
+            return found
+    raise ApiError(404, "not_found", "Not found.")
 
 
 @router.get(

@@ -299,3 +299,22 @@ def test_it_refuses_a_patch_from_a_department_member(client, department_member):
         **bearer(department_member),
     )
     assert response.status_code == 403
+
+
+def test_it_pages_open_invoices_in_due_date_order(client, read_only):
+    customer = make_customer()
+    for n, days in enumerate([30, 10, 20, 10, 40]):
+        make_invoice(customer, f"F{n}", due=TODAY + dt.timedelta(days=days))
+    make_invoice(customer, "PAID", open_amount="0", status=InvoiceStatus.SETTLED)
+    headers = bearer(read_only, TokenScope.READ)
+    seen, cursor = [], ""
+    for _page in range(3):
+        body = client.get(f"{URL}?status=open&limit=2&cursor={cursor}", **headers).json()
+        seen += [item["number"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["F1", "F3", "F2", "F0", "F4"]
+    bad = client.get(f"{URL}?status=open&cursor=12", **headers)
+    assert bad.status_code == 422
+    assert _fields(bad) == ["query.cursor"]
