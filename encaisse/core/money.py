@@ -56,6 +56,37 @@ def parse_amount(text: str) -> Decimal:
     return -value if negative else value
 
 
+def parse_cents(text: str) -> int:
+    """Parse an amount into whole cents (an int), for parsers that add up millions of lines.
+
+    Reads what ``parse_amount`` reads, with a fast path for the plain ``1234,56`` / ``1234.56``
+    that accounting exports mostly write. Refuses more than two significant decimals (``1,234``
+    is more likely an English thousands separator than 1.234 euros) with a ValueError."""
+    s = text.strip()
+    if not s:
+        return 0
+    head, sep, tail = s.partition(",")
+    if not sep:
+        head, sep, tail = s.partition(".")
+    if head.isdecimal() and (not tail or tail.isdecimal()):
+        if len(tail) == 2:
+            return int(head) * 100 + int(tail)
+        if not tail and (not sep or head):
+            return int(head) * 100
+        if len(tail) == 1:
+            return int(head or "0") * 100 + int(tail) * 10
+    value = parse_amount(text)
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"more than two decimals: {text!r}")
+    return int(cents)
+
+
+def cents_to_amount(cents: int) -> Decimal:
+    """Whole cents back to a two-decimal Decimal: 123456 -> Decimal('1234.56')."""
+    return Decimal(cents).scaleb(-2)
+
+
 def format_amount(value: Decimal | None, *, language: str = "fr") -> str:
     """Render an amount for people: ``12 345,60`` in French, ``12,345.60`` in English."""
     if value is None:

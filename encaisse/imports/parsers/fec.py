@@ -1,0 +1,432 @@
+"""The FEC (Fichier des Écritures Comptables) reader: open customer items from a year's entries.
+
+Columns are read by header name (case and accents ignored, so ``Crédit`` is ``Credit``),
+in any order, with extra columns after the 18 (the 21/22-column BA/BNC variants, Dolibarr's
+``DateLimitReglmt``/``NumFacture``) and the ``Montant``/``Sens`` variant. Fields are split
+on the separator without any quoting (the norm has none). A line with more fields than the
+header has separators inside its label: the surplus is merged back into ``EcritureLib``
+(except in comma-separated files, where a surplus means decimal commas, an error).
+
+What counts as open, per customer (``CompAuxNum``, else ``CompteNum``) on the receivable
+accounts (``RECEIVABLE_PREFIXES``):
+
+* lines without lettrage, or lettered after ``as_of``; lines posted after ``as_of`` are left
+  out altogether, so the result is the ledger as it stood that day;
+* lettered lines whose lettrage group (customer + ``EcritureLet``) does not net to zero
+  (partial lettrage): the group's credits pay its debits oldest first, and what is left of
+  the later debits (or of the later credits, when credits exceed debits) stays open.
+
+Open lines are netted by piece (customer + ``PieceRef``; when ``PieceRef`` is blank or a
+placeholder such as ``-``, the entry number stands in). A positive net is an invoice whose
+amount is the piece's total debit over the whole file; a negative net is a credit note when
+its credit line sits in a sales journal (one whose entries touch 7xx accounts anywhere in the
+file) or its label says "avoir", else an unmatched payment.
+
+The file is read once, streaming; per piece only a small list of integers (cents) and shared
+strings is kept, so a million-line FEC stays well under a few hundred MB.
+"""
+
+import datetime as dt
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from encaisse.core.dates import parse_date
+from encaisse.core.money import cents_to_amount, parse_cents
+from encaisse.imports.records import CustomerRecord, ItemKind, OpenItemRecord, ParsedLedger
+
+from .errors import RowErrors
+from .text import describe_separator, file_error
+
+RECEIVABLE_PREFIXES = ("411",)
+
+# PieceRef values that are no reference at all (Odoo and Tryton write "-" when empty).
+PLACEHOLDER_REFS = frozenset({"", "-", "--", "/", ".", "_", "n/a", "na", "none"})
+CREDIT_NOTE_WORDS = ("avoir", "credit note", "creditnote", "refund", "rembt avoir")
+SENS_DEBIT = frozenset({"D", "+1", "+", "1", "DEBIT"})
+SENS_CREDIT = frozenset({"C", "-1", "-", "CREDIT"})
+
+REQUIRED = (
+    "journalcode",
+    "ecriturenum",
+    "ecrituredate",
+    "comptenum",
+    "compauxnum",
+    "pieceref",
+    "piecedate",
+    "ecriturelib",
+    "ecriturelet",
+    "datelet",
+)
+OPTIONAL = ("journallib", "comptelib", "compauxlib", "validdate", "montantdevise", "idevise")
+# Extra columns some exports add after the 18 that carry the due date.
+DUE_DATE_COLUMNS = ("datelimitreglmt", "dateecheance", "echeance", "duedate", "datecheance")
+KNOWN = frozenset(REQUIRED + OPTIONAL + DUE_DATE_COLUMNS + ("debit", "credit", "montant", "sens"))
+
+# Piece aggregate slots (a list per customer + piece, kept small on purpose).
+P_LINE, P_DATE, P_DEBIT, P_CREDIT, P_OPEN, P_LABEL, P_CREDIT_JOURNAL, P_AVOIR, P_DUE = range(9)
+
+
+def fec_key(header: str) -> str:
+    """``"Crédit "`` -> ``"credit"``; ``"Montant Devise"`` -> ``"montantdevise"``."""
+    text = unicodedata.normalize("NFKD", header.replace("\ufeff", "").strip())
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return "".join(c for c in text if c.isalnum())
+
+
+def looks_like_fec(cells: list[str]) -> bool:
+    keys = {fec_key(c) for c in cells}
+    return "comptenum" in keys and ("debit" in keys or "montant" in keys) and "pieceref" in keys
+
+
+def fec_header_score(cells: list[str]) -> int:
+    return sum(1 for c in cells if fec_key(c) in KNOWN)
+
+
+class FecReader:
+    """One FEC file. ``parsed()`` checks the header at once and returns a ParsedLedger whose
+    items are produced after the single pass over the lines (they need the whole file)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        file_name: str,
+        encoding: str,
+        separator: str,
+        skip_bad_rows: bool,
+        as_of: dt.date | None,
+        receivable_prefixes: tuple[str, ...] = RECEIVABLE_PREFIXES,
+    ):
+        self.path = path
+        self.file_name = file_name
+        self.encoding = encoding
+        self.sep = separator
+        self.as_of = as_of
+        self.prefixes = tuple(receivable_prefixes)
+        self.result = ParsedLedger(
+            file_name=file_name, format="fec", content="open_items", items=iter(())
+        )
+        self.result.has_due_dates = False
+        self.errors = RowErrors(self.result, skip_bad_rows=skip_bad_rows)
+        self.header_line_no = 0
+        self.headers: list[str] = []
+        self.col: dict[str, int] = {}
+
+    # -- header ------------------------------------------------------------------------
+
+    def parsed(self) -> ParsedLedger:
+        self._read_header()
+        self.result.has_due_dates = self.due_col is not None
+        self.result.items = self._items()
+        return self.result
+
+    def _read_header(self) -> None:
+        with self.path.open("r", encoding=self.encoding, newline=None) as fh:
+            for line_no, line in enumerate(fh, 1):
+                if line.strip():
+                    self.header_line_no = line_no
+                    self.headers = line.rstrip("\n").split(self.sep)
+                    break
+        col: dict[str, int] = {}
+        for i, header in enumerate(self.headers):
+            col.setdefault(fec_key(header), i)
+        self.col = col
+        missing = [name for name in REQUIRED if name not in col]
+        if "debit" in col and "credit" in col:
+            self.montant_mode = False
+        elif "montant" in col and "sens" in col:
+            self.montant_mode = True
+        else:
+            missing.append("Debit/Credit")
+        if missing:
+            spelled = ", ".join(_FEC_SPELLING.get(m, m) for m in missing)
+            raise file_error(
+                self.file_name,
+                _("the FEC columns %(columns)s") % {"columns": spelled},
+                ", ".join(h.strip() for h in self.headers),
+                line=self.header_line_no,
+            )
+        self.due_col = next((col[c] for c in DUE_DATE_COLUMNS if c in col), None)
+
+    def header_name(self, key: str) -> str:
+        return self.headers[self.col[key]].strip().lstrip("\ufeff")
+
+    # -- the pass over the lines ---------------------------------------------------------
+
+    def _items(self):
+        pieces, groups = self._read_lines()
+        if not self.result.rows_read:
+            raise file_error(
+                self.file_name,
+                _("entry lines below the header"),
+                _("a header line only"),
+                line=self.header_line_no,
+            )
+        self.errors.raise_if_any()
+        if not self.result.customers and not self.errors.count:
+            raise file_error(
+                self.file_name,
+                _("lines on customer accounts (%(prefixes)s)")
+                % {"prefixes": ", ".join(p + "..." for p in self.prefixes)},
+                _("none in %(rows)d lines") % {"rows": self.result.rows_read},
+            )
+        self._allocate_partial_lettrage(groups)
+        groups.clear()
+        yield from self._open_items(pieces)
+
+    def _read_lines(self):
+        col = self.col
+        sep = self.sep
+        ncols = len(self.headers)
+        i_journal, i_num = col["journalcode"], col["ecriturenum"]
+        i_edate, i_compte, i_aux = col["ecrituredate"], col["comptenum"], col["compauxnum"]
+        i_comptelib, i_auxlib = col.get("comptelib"), col.get("compauxlib")
+        i_piece, i_pdate, i_lib = col["pieceref"], col["piecedate"], col["ecriturelib"]
+        i_let, i_datelet = col["ecriturelet"], col["datelet"]
+        montant_mode = self.montant_mode
+        if montant_mode:
+            i_a, i_b = col["montant"], col["sens"]
+            name_a, name_b = self.header_name("montant"), self.header_name("sens")
+        else:
+            i_a, i_b = col["debit"], col["credit"]
+            name_a, name_b = self.header_name("debit"), self.header_name("credit")
+        i_due = self.due_col
+        min_fields = max(i for k, i in col.items() if k in REQUIRED) + 1
+        prefixes = self.prefixes
+        as_of = self.as_of
+        customers = self.result.customers
+        errors = self.errors
+        pieces: dict[str, list] = {}  # "customer\x1fpiece" -> P_* slots
+        groups: dict[str, list] = {}  # "customer\x1fletter" -> [net, piece, cents, ...]
+        sales_journals: set[str] = set()
+        dates: dict[str, dt.date] = {}
+        journals: dict[str, str] = {}  # one string object per journal code
+        rows = 0
+        expected_amount = _("an amount such as 1234,56")
+        expected_date = _("a date such as 20240131 (AAAAMMJJ)")
+
+        def date_of(text: str) -> dt.date:
+            value = dates.get(text)
+            if value is None:
+                value = dates[text] = parse_date(text)
+            return value
+
+        with self.path.open("r", encoding=self.encoding, newline=None) as fh:
+            for line_no, line in enumerate(fh, 1):
+                if line_no <= self.header_line_no:
+                    continue
+                if line[-1:] == "\n":
+                    line = line[:-1]
+                if not line or line.isspace():
+                    continue
+                rows += 1
+                f = line.split(sep)
+                if len(f) != ncols:
+                    f = self._fit(f, ncols, min_fields, i_lib, line_no)
+                    if f is None:
+                        continue
+                compte = f[i_compte]
+                if compte[:1] == "7":
+                    sales_journals.add(f[i_journal])
+                if not compte.startswith(prefixes):
+                    continue
+
+                # Read and check everything first; change the aggregates only once it is good.
+                column, expected, found = name_a, expected_amount, f[i_a]
+                try:
+                    if montant_mode:
+                        cents = parse_cents(found)
+                        column, expected = name_b, _("D or C (or +1 / -1)")
+                        found = f[i_b]
+                        sens = found.strip().upper()
+                        if sens in SENS_DEBIT:
+                            signed = cents
+                        elif sens in SENS_CREDIT:
+                            signed = -cents
+                        else:
+                            raise ValueError(found)
+                    else:
+                        signed = parse_cents(found)
+                        column, found = name_b, f[i_b]
+                        signed -= parse_cents(found)
+                    expected = expected_date
+                    found = f[i_edate].strip()
+                    column = self.headers[i_edate]
+                    if as_of is not None and found and date_of(found) > as_of:
+                        continue  # posted after the as-of date: not in the ledger yet
+                    pdate = f[i_pdate].strip()
+                    if pdate:
+                        column, found = self.headers[i_pdate], pdate
+                    elif not found:
+                        raise ValueError(found)
+                    issue = date_of(found)
+                    letter = f[i_let].strip()
+                    if letter and as_of is not None:
+                        found = f[i_datelet].strip()
+                        column = self.headers[i_datelet]
+                        if found and date_of(found) > as_of:
+                            letter = ""  # lettered after the as-of date: open that day
+                    due = None
+                    if i_due is not None and signed > 0:
+                        found = f[i_due].strip()
+                        if found:
+                            column = self.headers[i_due]
+                            due = date_of(found)
+                except ValueError:
+                    errors.add(line_no, column.strip().lstrip("\ufeff"), expected, found)
+                    continue
+
+                aux = f[i_aux].strip()
+                if aux:
+                    code = aux
+                    name = f[i_auxlib] if i_auxlib is not None else ""
+                else:
+                    code = compte.strip()
+                    name = f[i_comptelib] if i_comptelib is not None else ""
+                customer = customers.get(code)
+                if customer is None:
+                    customer = customers[code] = CustomerRecord(
+                        code=code, name=name.strip(), line=line_no
+                    )
+                elif not customer.name and name.strip():
+                    customer.name = name.strip()
+                code = customer.code
+
+                ref = f[i_piece].strip()
+                if ref.lower() in PLACEHOLDER_REFS:
+                    number = f[i_num].strip()
+                    if number and not number.isdigit():
+                        ref = number
+                    else:
+                        ref = f"{f[i_journal].strip()}-{number or 'L' + str(line_no)}"
+                key = f"{code}\x1f{ref}"
+                piece = pieces.get(key)
+                if piece is None:
+                    label = f[i_lib].strip()
+                    if label in PLACEHOLDER_REFS:
+                        label = ""
+                    piece = pieces[key] = [line_no, issue, 0, 0, 0, label, None, 0, due]
+                elif issue < piece[P_DATE]:
+                    piece[P_DATE] = issue
+                if signed > 0:
+                    piece[P_DEBIT] += signed
+                    if due is not None and piece[P_DUE] is None:
+                        piece[P_DUE] = due
+                elif signed < 0:
+                    piece[P_CREDIT] -= signed
+                    if piece[P_CREDIT_JOURNAL] is None:
+                        journal = f[i_journal]
+                        piece[P_CREDIT_JOURNAL] = journals.setdefault(journal, journal)
+                    if not piece[P_AVOIR]:
+                        label = f"{f[i_lib]} {ref}".lower()
+                        piece[P_AVOIR] = any(w in label for w in CREDIT_NOTE_WORDS)
+                if not letter:
+                    piece[P_OPEN] += signed
+                else:
+                    # A lettrage group: its net, then (piece, amount) for each of its lines.
+                    group_key = f"{code}\x1f{letter}"
+                    group = groups.get(group_key)
+                    if group is None:
+                        groups[group_key] = [signed, piece, signed]
+                    else:
+                        group[0] += signed
+                        group += (piece, signed)
+        self.result.rows_read = rows
+        self.sales_journals = sales_journals
+        return pieces, groups
+
+    def _fit(self, f: list[str], ncols: int, min_fields: int, i_lib: int, line_no: int):
+        """Repair a line whose field count differs from the header's, or record why not."""
+        n = len(f)
+        if n > ncols and self.sep != ",":
+            # Separators inside the label (FEC-cleaner's "pipe in EcritureLib").
+            surplus = n - ncols
+            f[i_lib : i_lib + surplus + 1] = [self.sep.join(f[i_lib : i_lib + surplus + 1])]
+            return f
+        if min_fields <= n < ncols:
+            return f + [""] * (ncols - n)  # trailing empty fields left out
+        expected = _("%(count)d fields separated by %(separator)s") % {
+            "count": ncols,
+            "separator": describe_separator(self.sep),
+        }
+        found = _("%(count)d fields") % {"count": n}
+        if n > ncols:
+            found += " " + _("(decimal commas in a comma-separated file?)")
+        self.errors.add(line_no, "", expected, found)
+        return None
+
+    # -- partial lettrage and the open items -----------------------------------------------
+
+    def _allocate_partial_lettrage(self, groups) -> None:
+        for group in groups.values():
+            net = group[0]
+            if net == 0:
+                continue
+            by_piece: dict[int, list] = {}
+            for i in range(1, len(group), 2):
+                piece, cents = group[i], group[i + 1]
+                entry = by_piece.setdefault(id(piece), [piece, 0])
+                entry[1] += cents
+            sign = 1 if net > 0 else -1
+            side = [(p, c * sign) for p, c in by_piece.values() if c * sign > 0]
+            cover = sum(-c * sign for _p, c in by_piece.values() if c * sign < 0)
+            side.sort(key=lambda pc: (pc[0][P_DATE], pc[0][P_LINE]))
+            for piece, amount in side:
+                used = min(amount, cover)
+                cover -= used
+                if amount > used:
+                    piece[P_OPEN] += (amount - used) * sign
+
+    def _open_items(self, pieces):
+        sales = self.sales_journals
+        open_pieces = []
+        for key, piece in pieces.items():
+            balance = piece[P_OPEN]
+            if balance > 0:
+                kind = ItemKind.INVOICE
+            elif balance < 0:
+                sales_journal = piece[P_CREDIT_JOURNAL] in sales
+                kind = ItemKind.CREDIT_NOTE if sales_journal or piece[P_AVOIR] else ItemKind.PAYMENT
+            else:
+                continue
+            code, ref = key.split("\x1f", 1)
+            open_pieces.append((code, ref, kind, piece))
+        pieces.clear()
+        # Invoice and credit-note numbers are unique in the ledger: a reference two
+        # customers share (an opening entry, a placeholder) gets the customer code appended.
+        shared = Counter((kind, ref) for _code, ref, kind, _piece in open_pieces)
+        for code, ref, kind, piece in open_pieces:
+            number = ref
+            if kind != ItemKind.PAYMENT and shared[(kind, ref)] > 1:
+                number = f"{ref}/{code}"
+            balance = piece[P_OPEN]
+            total = piece[P_DEBIT] if balance > 0 else piece[P_CREDIT]
+            yield OpenItemRecord(
+                line=piece[P_LINE],
+                customer_code=code,
+                kind=kind,
+                number=number,
+                issue_date=piece[P_DATE],
+                amount=cents_to_amount(max(total, abs(balance))),
+                open_amount=cents_to_amount(abs(balance)),
+                due_date=piece[P_DUE],
+                currency="EUR",
+                label=piece[P_LABEL][:255],
+            )
+
+
+_FEC_SPELLING = {
+    "journalcode": "JournalCode",
+    "ecriturenum": "EcritureNum",
+    "ecrituredate": "EcritureDate",
+    "comptenum": "CompteNum",
+    "compauxnum": "CompAuxNum",
+    "pieceref": "PieceRef",
+    "piecedate": "PieceDate",
+    "ecriturelib": "EcritureLib",
+    "ecriturelet": "EcritureLet",
+    "datelet": "DateLet",
+}

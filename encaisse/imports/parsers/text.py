@@ -1,0 +1,146 @@
+"""Reading a text export safely: binary files, encodings and separators.
+
+Accounting exports come as UTF-8 (with or without a byte-order mark), Windows-1252 or
+ISO-8859-15. ``detect_encoding`` decides among them by reading the whole file once in
+binary (C speed): strict UTF-8 first; failing that, Windows-1252 unless the bytes say
+ISO-8859-15 (the euro sign is 0x80 in Windows-1252 and 0xA4 in ISO-8859-15, and bytes
+0x80-0x9F are control characters in ISO-8859-15, so they only ever mean Windows-1252).
+"""
+
+import codecs
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from encaisse.imports.records import ImportFileError, RowError
+
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 1 << 20
+
+# Signatures of files people upload by mistake, and what to call them.
+MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive")),
+    (b"PK\x05\x06", N_("an empty ZIP archive")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old Excel .xls (Office 97-2003) file")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"\xff\xfe\x00\x00", N_("UTF-32 text")),
+    (b"\x00\x00\xfe\xff", N_("UTF-32 text")),
+    (b"\xff\xfe", N_("UTF-16 text")),
+    (b"\xfe\xff", N_("UTF-16 text")),
+)
+
+# Bytes that are no character at all in Windows-1252.
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_C1_RANGE = bytes(range(0x80, 0xA0))
+_NOT_C1 = bytes(b for b in range(256) if b not in _C1_RANGE)
+# Control characters that never occur in a text export (tab, LF, FF, CR and Ctrl-Z do).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
+
+
+def text_expected() -> str:
+    return _("a text file (CSV or FEC) in UTF-8, Windows-1252 or ISO-8859-15")
+
+
+def file_error(file_name: str, expected: str, found: str, *, line: int = 0, column: str = ""):
+    """A whole-file problem, worded like a row error: where, expected, found. Without a line
+    (a binary file, a wrong encoding) the message names the file alone."""
+    error = ImportFileError(
+        RowError(file=file_name, line=line, column=column, expected=expected, found=found)
+    )
+    if not line:
+        error.message = f"{file_name}: expected {expected}, found {found!r}"
+        error.args = (error.message,)
+    return error
+
+
+def read_head(path: Path, file_name: str) -> bytes:
+    """The first bytes of the file; an empty file is an error here already."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise file_error(file_name, _("a readable file"), str(exc)) from exc
+    if not head.strip(b" \t\r\n\x1a\xef\xbb\xbf"):
+        raise file_error(file_name, _("a file with a header line and data"), _("an empty file"))
+    return head
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a non-text file looks like (``"a PNG image"``), or None for text."""
+    for magic, kind in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head:
+        # UTF-16 without a byte-order mark: ASCII letters alternate with NUL bytes.
+        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+            return N_("UTF-16 text")
+        return N_("a binary file")
+    sample = head[:4096]
+    if sum(sample.count(c) for c in _CONTROL) > max(2, len(sample) // 100):
+        return N_("a binary file")
+    return None
+
+
+def ensure_text(head: bytes, file_name: str) -> None:
+    kind = binary_kind(head)
+    if kind is not None:
+        raise file_error(file_name, text_expected(), _(kind))
+
+
+def detect_encoding(path: Path, file_name: str) -> str:
+    """``utf-8-sig``, ``cp1252`` or ``iso-8859-15`` (see the module docstring)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    has_c1 = False
+    euro_15 = 0
+    undefined = False
+    utf8 = True
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            c1 = chunk.translate(None, _NOT_C1)
+            if c1:
+                has_c1 = True
+                undefined = undefined or any(b in _CP1252_UNDEFINED for b in c1)
+            euro_15 += chunk.count(b"\xa4")
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    if has_c1:
+        if undefined:
+            raise file_error(
+                file_name, text_expected(), _("bytes that are no character in these encodings")
+            )
+        return "cp1252"
+    return "iso-8859-15" if euro_15 else "cp1252"
+
+
+def first_lines(path: Path, encoding: str, count: int) -> list[str]:
+    """The first ``count`` non-blank lines, without their line ends."""
+    lines = []
+    with path.open("r", encoding=encoding, newline=None) as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.strip():
+                lines.append(line)
+                if len(lines) == count:
+                    break
+    return lines
+
+
+def describe_separator(separator: str) -> str:
+    return {"\t": "tab", "|": "'|'", ";": "';'", ",": "','"}.get(separator, repr(separator))
