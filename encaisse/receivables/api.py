@@ -138,7 +138,12 @@ def _page(queryset, *, limit: int, cursor: str | None, by_due_date: bool = False
 # Invoices -------------------------------------------------------------------------------------
 
 
-@router.get("/invoices", response={200: InvoicePage, **READ_ERRORS}, tags=["invoices"])
+@router.get(
+    "/invoices",
+    response={200: InvoicePage, **READ_ERRORS},
+    tags=["invoices"],
+    summary="List invoices and credit notes",
+)
 def invoice_list(
     request,
     filters: Query[InvoiceFilters],
@@ -183,6 +188,7 @@ def invoice_list(
     "/invoices/by-number/{path:number}",
     response={200: InvoiceOut, **READ_ERRORS},
     tags=["invoices"],
+    summary="Get a document by number",
 )
 def invoice_by_number(request, number: str, kind: InvoiceKind | None = None):
     """One document by its number; an invoice wins over a credit note of the same number unless
@@ -197,14 +203,22 @@ def invoice_by_number(request, number: str, kind: InvoiceKind | None = None):
 
 
 @router.get(
-    "/invoices/{int:invoice_id}", response={200: InvoiceOut, **READ_ERRORS}, tags=["invoices"]
+    "/invoices/{int:invoice_id}",
+    response={200: InvoiceOut, **READ_ERRORS},
+    tags=["invoices"],
+    summary="Get an invoice",
 )
 def invoice_get(request, invoice_id: int):
     require(request, VIEW_LEDGER)
     return get_object_or_404(Invoice.objects.select_related("customer"), pk=invoice_id)
 
 
-@router.post("/invoices", response={201: InvoiceOut, **WRITE_ERRORS}, tags=["invoices"])
+@router.post(
+    "/invoices",
+    response={201: InvoiceOut, **WRITE_ERRORS},
+    tags=["invoices"],
+    summary="Create an invoice or credit note",
+)
 def invoice_post(request, payload: InvoiceIn):
     """Record an invoice (or, with ``kind: credit_note``, a credit note). A number already used
     answers 409 ``conflict``."""
@@ -217,7 +231,10 @@ def invoice_post(request, payload: InvoiceIn):
 
 
 @router.patch(
-    "/invoices/{int:invoice_id}", response={200: InvoiceOut, **WRITE_ERRORS}, tags=["invoices"]
+    "/invoices/{int:invoice_id}",
+    response={200: InvoiceOut, **WRITE_ERRORS},
+    tags=["invoices"],
+    summary="Update an invoice",
 )
 def invoice_patch(request, invoice_id: int, payload: InvoicePatch):
     """Change dates, reference, label or amounts; the status follows the open amount."""
@@ -240,7 +257,12 @@ def _credit_note(credit_note_id: int):
     )
 
 
-@router.post("/credit-notes", response={201: CreditNoteOut, **WRITE_ERRORS}, tags=["credit notes"])
+@router.post(
+    "/credit-notes",
+    response={201: CreditNoteOut, **WRITE_ERRORS},
+    tags=["credit notes"],
+    summary="Create a credit note",
+)
 def credit_note_post(request, payload: CreditNoteIn):
     """Record a credit note (avoir). Its amounts are stored and returned negative."""
     require(request, EDIT_LEDGER)
@@ -257,6 +279,7 @@ def credit_note_post(request, payload: CreditNoteIn):
     "/credit-notes/{int:credit_note_id}/allocations",
     response={201: AllocationOut, **WRITE_ERRORS},
     tags=["credit notes"],
+    summary="Allocate a credit note to an invoice",
 )
 def credit_note_allocation_post(request, credit_note_id: int, payload: AllocationIn):
     """Use part of a credit note to settle an invoice of the same customer."""
@@ -281,7 +304,12 @@ def _payments():
     )
 
 
-@router.get("/payments", response={200: PaymentPage, **READ_ERRORS}, tags=["payments"])
+@router.get(
+    "/payments",
+    response={200: PaymentPage, **READ_ERRORS},
+    tags=["payments"],
+    summary="List payments",
+)
 def payment_list(
     request,
     filters: Query[PaymentFilters],
@@ -306,14 +334,22 @@ def payment_list(
 
 
 @router.get(
-    "/payments/{int:payment_id}", response={200: PaymentOut, **READ_ERRORS}, tags=["payments"]
+    "/payments/{int:payment_id}",
+    response={200: PaymentOut, **READ_ERRORS},
+    tags=["payments"],
+    summary="Get a payment",
 )
 def payment_get(request, payment_id: int):
     require(request, VIEW_LEDGER)
     return get_object_or_404(_payments(), pk=payment_id)
 
 
-@router.post("/payments", response={201: PaymentOut, **WRITE_ERRORS}, tags=["payments"])
+@router.post(
+    "/payments",
+    response={201: PaymentOut, **WRITE_ERRORS},
+    tags=["payments"],
+    summary="Record a payment",
+)
 def payment_post(request, payload: PaymentIn):
     """Record money received, optionally allocated to invoices at once; the rest stays on
     account. A reference already used for this customer answers 409 ``conflict``."""
@@ -344,6 +380,7 @@ def payment_post(request, payload: PaymentIn):
     "/payments/{int:payment_id}/allocations",
     response={201: AllocationOut, **WRITE_ERRORS},
     tags=["payments"],
+    summary="Allocate a payment to an invoice",
 )
 def payment_allocation_post(request, payment_id: int, payload: AllocationIn):
     """Allocate part of a payment's unallocated amount to an invoice."""

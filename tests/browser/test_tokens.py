@@ -34,3 +34,19 @@ def test_a_token_made_in_the_ui_opens_the_api_until_it_is_revoked(
     refused = page.request.get(api, headers=headers)
     assert refused.status == 401
     assert refused.json()["error"]["code"] == "unauthorized"
+
+
+def test_the_api_docs_render_from_local_files_only(page, live_server, shot):
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if not request.url.startswith(live_server.url) else None
+        ),
+    )
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Encaisse API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/invoices").count() >= 1
+    assert outside == []
+    shot("api-docs")

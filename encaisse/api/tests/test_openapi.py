@@ -25,6 +25,21 @@ def _document(client):
     return response.json()
 
 
+def test_it_lists_every_routed_endpoint_of_every_app(client):
+    """Whatever router adds a route (customers, imports...), the document must show it."""
+    from encaisse.api.urls import api
+
+    documented = set(_document(client)["paths"])
+    patterns, _app, _namespace = api.urls
+    routed = {
+        "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
+        for p in patterns
+        if p.name not in {"openapi-json", "openapi-view", "api-root"}
+    }
+    assert routed
+    assert routed <= documented
+
+
 def test_it_lists_every_receivables_endpoint(client):
     paths = _document(client)["paths"]
     listed = {(method, path) for path, ops in paths.items() for method in ops}
