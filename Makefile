@@ -33,7 +33,7 @@ migrate: install
 	$(BIN)/encaisse migrate --no-input
 
 demo: migrate
-	$(BIN)/encaisse demo
+	$(BIN)/encaisse demo --if-empty
 	$(BIN)/encaisse serve
 
 serve: migrate
