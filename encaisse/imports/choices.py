@@ -6,6 +6,7 @@ class ImportFormat(models.TextChoices):
     FEC = "fec", _("FEC")
     CSV = "csv", _("CSV")
     XLSX = "xlsx", _("Excel")
+    API = "api", _("API")
 
 
 class ImportMode(models.TextChoices):
@@ -19,3 +20,8 @@ class BatchStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DRY_RUN = "dry_run", _("Dry run")
     FAILED = "failed", _("Failed")
+
+
+class ImportContent(models.TextChoices):
+    OPEN_ITEMS = "open_items", _("Open items")
+    CUSTOMERS = "customers", _("Customers")

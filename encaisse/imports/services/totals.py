@@ -1,0 +1,85 @@
+"""The totals shown next to an import, so the user sees that nothing was lost.
+
+``file_totals``: what the input holds, per customer and overall: open invoices, minus open
+credit notes, minus cash not matched to an invoice. ``imported_totals``: the same figures read
+back from the ledger once the import is applied, for the customers the input names. They differ
+when the ledger holds documents the file does not (entered by hand, pushed by the API) or when a
+row was skipped; the batch page highlights those customers.
+
+Sums run in cents (integers) in the database, so SQLite's floating-point storage of decimals
+never shows as a stray 0.01. Amounts are returned as strings: JSON has no decimal type.
+"""
+
+from decimal import Decimal
+
+from encaisse.core.money import CENT
+
+from .staging import fetch
+
+
+def _as_text(cents) -> str:
+    return str((Decimal(int(round(cents or 0))) * CENT).quantize(CENT))
+
+
+def _totals(rows) -> dict:
+    customers = {}
+    overall = 0
+    for code, cents in rows:
+        cents = int(round(cents or 0))
+        customers[code] = _as_text(cents)
+        overall += cents
+    return {"overall": _as_text(overall), "customers": dict(sorted(customers.items()))}
+
+
+def file_totals() -> dict:
+    """Totals of the staging table (the records of the input that were accepted)."""
+    return _totals(
+        fetch(
+            """
+            SELECT customer_code,
+                   SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
+                            ELSE ROUND(open_amount * 100) END)
+            FROM encaisse_import_stage
+            GROUP BY customer_code
+            """
+        )
+    )
+
+
+def imported_totals() -> dict:
+    """Open balance in the ledger now, for each customer of the staging table."""
+    return _totals(
+        fetch(
+            """
+            SELECT c.code,
+                   COALESCE((SELECT SUM(ROUND(i.open_amount * 100)) FROM receivables_invoice AS i
+                             WHERE i.customer_id = c.id AND i.status = 'open'), 0)
+                   - COALESCE((SELECT SUM(ROUND(p.unallocated_amount * 100))
+                               FROM receivables_payment AS p
+                               WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
+            FROM customers_customer AS c
+            WHERE c.id IN (SELECT customer_id FROM encaisse_import_stage)
+            """
+        )
+    )
+
+
+def totals_compare(file: dict, imported: dict) -> list[dict]:
+    """Rows for the batch page: one per customer with both figures and their difference,
+    customers whose figures differ first (then by code)."""
+    file_customers = file.get("customers", {})
+    imported_customers = imported.get("customers", {})
+    rows = []
+    for code in sorted(set(file_customers) | set(imported_customers)):
+        in_file = Decimal(file_customers.get(code, "0"))
+        in_ledger = Decimal(imported_customers.get(code, "0"))
+        rows.append(
+            {
+                "code": code,
+                "file": in_file,
+                "imported": in_ledger,
+                "difference": in_ledger - in_file,
+            }
+        )
+    rows.sort(key=lambda row: (row["difference"] == 0, row["code"]))
+    return rows
