@@ -37,8 +37,9 @@ Detection (``format="auto"``)
 1. An empty file, a binary file (NUL bytes, control characters) or a known signature (PNG,
    JPEG, PDF, ZIP that is not a workbook, .xls, UTF-16) is refused by name.
 2. A ZIP holding ``xl/workbook.xml`` (or a binary file named .xlsx) goes to the Excel reader.
-3. Text is decoded as strict UTF-8, else Windows-1252, else ISO-8859-15 when the euro byte
-   0xA4 appears and no 0x80-0x9F byte does (``text.detect_encoding``).
+3. Text is decoded as strict UTF-8, else Windows-1252, else ISO-8859-15 when a byte where
+   ISO-8859-15 has € or œ (0xA4, 0xBD...) appears and no 0x80-0x9F byte does
+   (``text.detect_encoding``).
 4. A first line naming ``CompteNum``, ``PieceRef`` and ``Debit`` or ``Montant`` is a FEC;
    anything else is a CSV.
 

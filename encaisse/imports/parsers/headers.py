@@ -188,8 +188,10 @@ _NUMBER_WORDS = frozenset({"n", "no", "nr", "num", "numero", "number", "nbr", "n
 
 
 def normalize_header(text: str) -> str:
-    """``"N° de Facture "`` -> ``"no facture"``; ``"Invoice #"`` -> ``"invoice no"``."""
+    """``"N° de Facture "`` -> ``"no facture"``; ``"Invoice #"`` -> ``"invoice no"``;
+    ``"Montant T.T.C."`` -> ``"montant ttc"``."""
     text = text.replace("\ufeff", "").replace("#", " no ").replace("°", " ").replace("º", " ")
+    text = text.replace(".", "")  # "T.T.C." is "TTC", "No." is "No"
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = "".join(c if c.isalnum() else " " for c in text)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from encaisse.core.money import cents_to_amount, parse_cents
 from encaisse.imports.records import CustomerRecord, ItemKind, OpenItemRecord, ParsedLedger
 
 from .cells import cell_amount, cell_date, cell_text
@@ -111,6 +112,10 @@ def find_header(rows: list[tuple[int, list]], mapping: dict | None, file_name: s
     return best
 
 
+def _text(value) -> str:
+    return value.strip() if value.__class__ is str else cell_text(value)
+
+
 class TabularReader:
     """Rows of a CSV or Excel sheet to records. ``rows`` yields (line number, cells)."""
 
@@ -132,6 +137,7 @@ class TabularReader:
             file_name=file_name, format=format, content="open_items", items=iter(())
         )
         self.errors = RowErrors(self.result, skip_bad_rows=skip_bad_rows)
+        self._dates: dict = {}
 
     def parsed(self) -> ParsedLedger:
         early = []
@@ -154,6 +160,8 @@ class TabularReader:
         if not pending and len(early) < HEADER_SEARCH_ROWS:
             self._no_data()
         self.result.has_due_dates = "due_date" in self.col
+        if self.result.content == "open_items":
+            self.key_columns = tuple(self.col[f] for f in ("customer_code", "number", "issue_date"))
         self.result.items = self._items(pending)
         return self.result
 
@@ -189,19 +197,23 @@ class TabularReader:
         ncols = len(self.headers)
         width = max(self.col.values()) + 1
         to_record = self._item if self.result.content == "open_items" else self._customer
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict = {}
         rows = 0
+        filler = "" if self.delimiter else None
         for source in (pending, self.rows):
             for line_no, cells in source:
                 if len(cells) < width:
-                    cells = list(cells) + [None] * (width - len(cells))
+                    cells = list(cells) + [filler] * (width - len(cells))
                 elif (
                     len(cells) > ncols and self.delimiter and any(c.strip() for c in cells[ncols:])
                 ):
                     self._wrong_width(line_no, ncols, len(cells))
                     rows += 1
                     continue
-                if not any(cell_text(c) for c in cells):
+                if self.delimiter:
+                    if not "".join(cells).strip():
+                        continue
+                elif not any(cell_text(c) for c in cells):
                     continue
                 rows += 1
                 record = to_record(line_no, cells, seen)
@@ -238,35 +250,58 @@ class TabularReader:
         i = self.col.get(field)
         return None if i is None else cells[i]
 
+    def _date(self, value):
+        """A date, None for an empty cell; dates repeat, so strings are parsed once."""
+        if value.__class__ is str:
+            date = self._dates.get(value)
+            if date is None:
+                date = cell_date(value)
+                if date is not None:
+                    self._dates[value] = date
+            return date
+        return cell_date(value)
+
+    @staticmethod
+    def _cents(value) -> int | None:
+        """Whole cents, None for an empty cell."""
+        if value.__class__ is str:
+            return parse_cents(value) if value and not value.isspace() else None
+        amount = cell_amount(value)
+        return None if amount is None else int(amount * 100)
+
     def _item(self, line_no: int, cells, seen) -> OpenItemRecord | None:
-        get = self._get
-        code = cell_text(get(cells, "customer_code"))
+        col = self.col
+        i_code, i_number, i_issue = self.key_columns
+        code = cells[i_code]
+        code = code.strip() if code.__class__ is str else cell_text(code)
         if not code:
             return self._bad(line_no, "customer_code", _("a customer code"), "")
-        number = cell_text(get(cells, "number"))
+        number = cells[i_number]
+        number = number.strip() if number.__class__ is str else cell_text(number)
         if not number:
             return self._bad(line_no, "number", _("an invoice number"), "")
-        raw = get(cells, "issue_date")
+        raw = cells[i_issue]
         try:
-            issue_date = cell_date(raw)
+            issue_date = self._date(raw)
         except ValueError:
             issue_date = None
         if issue_date is None:
             return self._bad(line_no, "issue_date", _("a date such as 31/01/2024"), raw)
         due_date = None
-        if "due_date" in self.col:
-            raw = get(cells, "due_date")
+        i = col.get("due_date")
+        if i is not None:
             try:
-                due_date = cell_date(raw)
+                due_date = self._date(cells[i])
             except ValueError:
-                return self._bad(line_no, "due_date", _("a date such as 31/01/2024"), raw)
+                return self._bad(line_no, "due_date", _("a date such as 31/01/2024"), cells[i])
         amounts = self._amounts(line_no, cells)
         if amounts is None:
             return None
         amount, open_amount = amounts
         kind = None
-        if "kind" in self.col:
-            raw = cell_text(get(cells, "kind"))
+        i = col.get("kind")
+        if i is not None:
+            raw = _text(cells[i])
             if raw:
                 kind = KIND_BY_WORD.get(raw.lower())
                 if kind is None:
@@ -276,66 +311,75 @@ class TabularReader:
         if kind is None or (kind == ItemKind.INVOICE and negative):
             kind = ItemKind.CREDIT_NOTE if negative else ItemKind.INVOICE
         currency = "EUR"
-        if "currency" in self.col:
-            currency = cell_text(get(cells, "currency")).upper().replace("€", "EUR") or "EUR"
-            if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-                expected = _("a currency code such as EUR")
-                return self._bad(line_no, "currency", expected, get(cells, "currency"))
-        first = seen.get((kind, number))
+        i = col.get("currency")
+        if i is not None:
+            raw = cells[i]
+            if raw != "EUR":
+                currency = _text(raw).upper().replace("€", "EUR") or "EUR"
+                if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
+                    return self._bad(line_no, "currency", _("a currency code such as EUR"), raw)
+        numbers = seen.setdefault(kind, {})
+        first = numbers.get(number)
         if first is not None:
             expected = _("a number not already used on line %(line)d") % {"line": first}
             return self._bad(line_no, "number", expected, number)
-        seen[(kind, number)] = line_no
-        self._note_customer(line_no, code, cells)
+        numbers[number] = line_no
+        customer = self.result.customers.get(code)
+        if customer is None:
+            self.result.customers[code] = self._customer_record(line_no, code, cells)
+        elif not customer.name and "customer_name" in col:
+            customer.name = _text(cells[col["customer_name"]])
+        i, j = col.get("label"), col.get("reference")
         return OpenItemRecord(
             line=line_no,
             customer_code=code,
             kind=kind,
             number=number,
             issue_date=issue_date,
-            amount=abs(amount),
-            open_amount=abs(open_amount),
+            amount=cents_to_amount(abs(amount)),
+            open_amount=cents_to_amount(abs(open_amount)),
             due_date=due_date,
             currency=currency,
-            label=cell_text(get(cells, "label"))[:255],
-            reference=cell_text(get(cells, "reference"))[:100],
+            label="" if i is None else _text(cells[i])[:255],
+            reference="" if j is None else _text(cells[j])[:100],
         )
 
     def _amounts(self, line_no: int, cells):
-        """(amount, open amount), signed as in the file, or None after recording the error."""
-        expected = _("an amount such as 1234,56")
-        values = {}
+        """(amount, open amount) in signed cents, or None after recording the error."""
+        col = self.col
+        amount = open_amount = None
         for field in ("amount", "open_amount"):
-            if field in self.col:
-                raw = self._get(cells, field)
+            i = col.get(field)
+            if i is not None:
                 try:
-                    values[field] = cell_amount(raw)
+                    value = self._cents(cells[i])
                 except ValueError:
-                    return self._bad(line_no, field, expected, raw)
-        amount, open_amount = values.get("amount"), values.get("open_amount")
+                    return self._bad(line_no, field, _("an amount such as 1234,56"), cells[i])
+                if field == "amount":
+                    amount = value
+                else:
+                    open_amount = value
         if amount is None and open_amount is None:
-            field = "amount" if "amount" in self.col else "open_amount"
-            return self._bad(line_no, field, expected, "")
+            field = "amount" if "amount" in col else "open_amount"
+            return self._bad(line_no, field, _("an amount such as 1234,56"), "")
         if amount is None:
             amount = open_amount
         if open_amount is None:
             # No open-amount column: all of it is open; an empty cell in one: nothing is.
-            open_amount = amount if "open_amount" not in self.col else amount * 0
+            open_amount = amount if "open_amount" not in col else 0
         if open_amount and amount and (open_amount < 0) != (amount < 0):
             expected = _("an open amount of the same sign as the amount (%(amount)s)")
-            return self._bad(line_no, "open_amount", expected % {"amount": amount}, open_amount)
+            shown = cents_to_amount(amount)
+            return self._bad(
+                line_no, "open_amount", expected % {"amount": shown}, cents_to_amount(open_amount)
+            )
         if abs(open_amount) > abs(amount):
             expected = _("an open amount no larger than the amount (%(amount)s)")
-            return self._bad(line_no, "open_amount", expected % {"amount": amount}, open_amount)
+            shown = cents_to_amount(amount)
+            return self._bad(
+                line_no, "open_amount", expected % {"amount": shown}, cents_to_amount(open_amount)
+            )
         return amount, open_amount
-
-    def _note_customer(self, line_no: int, code: str, cells) -> None:
-        customers = self.result.customers
-        customer = customers.get(code)
-        if customer is None:
-            customers[code] = self._customer_record(line_no, code, cells)
-        elif not customer.name:
-            customer.name = cell_text(self._get(cells, "customer_name"))
 
     def _customer_record(self, line_no: int, code: str, cells) -> CustomerRecord:
         record = CustomerRecord(
@@ -350,11 +394,11 @@ class TabularReader:
         code = cell_text(self._get(cells, "customer_code"))
         if not code:
             return self._bad(line_no, "customer_code", _("a customer code"), "")
-        first = seen.get(("customer", code))
+        first = seen.get(code)
         if first is not None:
             expected = _("a customer code not already used on line %(line)d") % {"line": first}
             return self._bad(line_no, "customer_code", expected, code)
-        seen[("customer", code)] = line_no
+        seen[code] = line_no
         record = self._customer_record(line_no, code, cells)
         if "terms_days" in self.col:
             raw = cell_text(self._get(cells, "terms_days"))

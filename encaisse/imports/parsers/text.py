@@ -3,8 +3,10 @@
 Accounting exports come as UTF-8 (with or without a byte-order mark), Windows-1252 or
 ISO-8859-15. ``detect_encoding`` decides among them by reading the whole file once in
 binary (C speed): strict UTF-8 first; failing that, Windows-1252 unless the bytes say
-ISO-8859-15 (the euro sign is 0x80 in Windows-1252 and 0xA4 in ISO-8859-15, and bytes
-0x80-0x9F are control characters in ISO-8859-15, so they only ever mean Windows-1252).
+ISO-8859-15. Bytes 0x80-0x9F are control characters in ISO-8859-15, so they only ever mean
+Windows-1252 (where the euro sign is 0x80); without them, any of the eight bytes where
+ISO-8859-15 puts € Š š Ž ž Œ œ Ÿ (0xA4 for the euro) means ISO-8859-15, since Windows-1252
+has only rare symbols there (¤ ¦ ¨ ´ ¸ ¼ ½ ¾).
 """
 
 import codecs
@@ -40,6 +42,10 @@ MAGIC_NUMBERS = (
 # Bytes that are no character at all in Windows-1252.
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
 _C1_RANGE = bytes(range(0x80, 0xA0))
+# The eight bytes where ISO-8859-15 differs from Latin-1/Windows-1252: € Š š Ž ž Œ œ Ÿ there,
+# currency sign, broken bar, diaeresis, acute, cedilla, ¼ ½ ¾ in Windows-1252.
+_ISO_8859_15_LETTERS = bytes([0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE])
+_NOT_ISO_8859_15_LETTERS = bytes(b for b in range(256) if b not in _ISO_8859_15_LETTERS)
 _NOT_C1 = bytes(b for b in range(256) if b not in _C1_RANGE)
 # Control characters that never occur in a text export (tab, LF, FF, CR and Ctrl-Z do).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
@@ -99,7 +105,7 @@ def detect_encoding(path: Path, file_name: str) -> str:
     """``utf-8-sig``, ``cp1252`` or ``iso-8859-15`` (see the module docstring)."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     has_c1 = False
-    euro_15 = 0
+    iso_letters = 0
     undefined = False
     utf8 = True
     with path.open("rb") as fh:
@@ -113,7 +119,7 @@ def detect_encoding(path: Path, file_name: str) -> str:
             if c1:
                 has_c1 = True
                 undefined = undefined or any(b in _CP1252_UNDEFINED for b in c1)
-            euro_15 += chunk.count(b"\xa4")
+            iso_letters += len(chunk.translate(None, _NOT_ISO_8859_15_LETTERS))
     if utf8:
         try:
             decoder.decode(b"", final=True)
@@ -126,7 +132,7 @@ def detect_encoding(path: Path, file_name: str) -> str:
                 file_name, text_expected(), _("bytes that are no character in these encodings")
             )
         return "cp1252"
-    return "iso-8859-15" if euro_15 else "cp1252"
+    return "iso-8859-15" if iso_letters else "cp1252"
 
 
 def first_lines(path: Path, encoding: str, count: int) -> list[str]:

@@ -13,6 +13,7 @@ import pytest
 from django.utils import translation
 
 from encaisse.imports.parsers import parse_file
+from encaisse.imports.parsers.headers import match_headers
 from encaisse.imports.records import ItemKind
 
 from .test_parse_fec import FIXTURES
@@ -212,3 +213,48 @@ def test_it_yields_settled_rows_with_a_zero_open_amount(tmp_path):
     )
     _parsed, items = parse(path)
     assert [(i.number, i.open_amount) for i in items] == [("F1", D("0.00"))]
+
+
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("utf-8", "Bœuf & Cie 1 000 €"),
+        ("utf-8-sig", "Bœuf & Cie 1 000 €"),
+        ("cp1252", "Bœuf & Cie 1 000 € – payé"),
+        ("iso-8859-15", "Bœuf & Cie 1 000 € payé"),
+        ("iso-8859-15", "Cœur de Bœuf, payé"),  # no euro sign: œ alone decides
+        ("cp1252", "Crème brûlée, payé"),  # bytes Latin-1 and Windows-1252 share
+    ],
+)
+def test_it_decodes_each_encoding_french_exports_use(tmp_path, encoding, text):
+    path = write(
+        tmp_path,
+        "c.csv",
+        f"code client;raison sociale;n° facture;date;montant\nC1;{text};F1;01/01/2025;1\n",
+        encoding=encoding,
+    )
+    parsed, _items = parse(path)
+    assert parsed.customers["C1"].name == text
+
+
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("N° de facture", "number"),
+        ("Numéro de pièce", "number"),
+        ("Invoice #", "number"),
+        ("INVOICE NO.", "number"),
+        ("Date d'échéance", "due_date"),
+        ("Reste à payer", "open_amount"),
+        ("Montant T.T.C.", "amount"),
+        ("N° TVA intracommunautaire", "vat_number"),
+        ("Code  Client", "customer_code"),
+    ],
+)
+def test_it_recognises_headers_whatever_their_accents_case_and_punctuation(header, field):
+    assert match_headers([header]) == {field: 0}
+
+
+def test_it_prefers_the_more_specific_header_for_a_field():
+    columns = match_headers(["Date", "Date facture", "Montant HT", "Montant TTC", "Notes"])
+    assert columns == {"issue_date": 1, "amount": 3}
