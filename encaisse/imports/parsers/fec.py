@@ -166,7 +166,7 @@ class FecReader:
                 line=self.header_line_no,
             )
         self.errors.raise_if_any()
-        if not self.result.customers and not self.errors.count:
+        if not self.receivable_lines:
             raise file_error(
                 self.file_name,
                 _("lines on customer accounts (%(prefixes)s)")
@@ -204,7 +204,7 @@ class FecReader:
         sales_journals: set[str] = set()
         dates: dict[str, dt.date] = {}
         journals: dict[str, str] = {}  # one string object per journal code
-        rows = 0
+        rows = receivable_lines = 0
         expected_amount = _("an amount such as 1234,56")
         expected_date = _("a date such as 20240131 (AAAAMMJJ)")
 
@@ -233,6 +233,7 @@ class FecReader:
                     sales_journals.add(f[i_journal])
                 if not compte.startswith(prefixes):
                     continue
+                receivable_lines += 1
 
                 # Read and check everything first; change the aggregates only once it is good.
                 column, expected, found = name_a, expected_amount, f[i_a]
@@ -335,6 +336,7 @@ class FecReader:
                         group[0] += signed
                         group += (piece, signed)
         self.result.rows_read = rows
+        self.receivable_lines = receivable_lines
         self.sales_journals = sales_journals
         return pieces, groups
 

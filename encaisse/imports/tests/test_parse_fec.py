@@ -403,3 +403,11 @@ def test_it_refuses_a_fec_without_its_lettrage_columns(tmp_path):
     assert str(error.value).startswith(
         "fec.txt, line 1: expected the FEC columns EcritureLet, DateLet"
     )
+
+
+def test_it_yields_nothing_when_every_line_is_after_the_as_of_date(tmp_path):
+    path = write_fec(
+        tmp_path, line("VE", "1", "20250110", "411000", "C1", "F1", "Facture", "10,00", "")
+    )
+    parsed, items = parse(path, as_of=dt.date(2024, 12, 31))
+    assert items == [] and parsed.rows_read == 1
