@@ -153,7 +153,9 @@ def main(argv=None) -> int:
     result = {
         "started": started.isoformat(),
         "command": shlex.join([Path(sys.executable).name, "bench/run.py", *(argv or sys.argv[1:])]),
-        "machine": machine.machine_info(databases.postgres_url() if "postgres" in dbs else None),
+        "machine": machine.machine_info(
+            f"{databases.POSTGRES_SERVER}/postgres" if "postgres" in dbs else None
+        ),
         "records": [],
     }
     for size in args.sizes.split(","):
