@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from encaisse.core.exports import DATE, INTEGER, MONEY, Column
 
-from .choices import InvoiceKind, InvoiceStatus
+from .filters import days_overdue
 from .selectors import AgedBalance
 
 
@@ -71,13 +71,6 @@ _INVOICE_FIELDS = [
     "reference",
     "label",
 ]
-
-
-def days_overdue(*, kind: str, status: str, due_date: dt.date, as_of: dt.date) -> int:
-    """Days an open invoice is past due on ``as_of``; 0 for credit notes and settled ones."""
-    if kind != InvoiceKind.INVOICE or status != InvoiceStatus.OPEN:
-        return 0
-    return max((as_of - due_date).days, 0)
 
 
 def invoice_rows(queryset: QuerySet, *, as_of: dt.date) -> Iterator[tuple]:

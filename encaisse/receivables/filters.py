@@ -52,6 +52,14 @@ def overdue_condition(as_of: dt.date) -> Q:
     return Q(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN, due_date__lt=as_of)
 
 
+def days_overdue(*, kind: str, status: str, due_date: dt.date, as_of: dt.date) -> int:
+    """Days an open invoice is past due on ``as_of``; 0 for credit notes and settled ones (the
+    same rule as ``overdue_condition``, for one row in Python)."""
+    if kind != InvoiceKind.INVOICE or status != InvoiceStatus.OPEN:
+        return 0
+    return max((as_of - due_date).days, 0)
+
+
 def bucket_condition(bucket: AgeBucket, as_of: dt.date) -> Q:
     """Open documents ``bucket.low``..``bucket.high`` days past due on ``as_of``."""
     condition = Q(status=InvoiceStatus.OPEN)

@@ -130,7 +130,9 @@ class AgedBalanceForm(forms.Form):
     """The aged balance's options: the date, who follows the customers, the segment, the order."""
 
     as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
-    collector = forms.TypedChoiceField(label=_("Collector"), required=False, coerce=int)
+    collector = forms.TypedChoiceField(
+        label=_("Collector"), required=False, coerce=int, empty_value=None
+    )
     segment = forms.ModelChoiceField(
         label=_("Segment"), required=False, queryset=Segment.objects.all(), empty_label=_("All")
     )
