@@ -123,7 +123,10 @@ def _collector_choices():
     users = User.objects.filter(
         is_active=True, role__in=[Role.ADMIN, Role.CREDIT_MANAGER, Role.COLLECTOR]
     ).order_by("username")
-    return [("", _("All")), *((str(u.pk), u.get_full_name() or u.username) for u in users)]
+    return [
+        ("", _("All collectors")),
+        *((str(u.pk), u.get_full_name() or u.username) for u in users),
+    ]
 
 
 class AgedBalanceForm(forms.Form):
@@ -134,7 +137,10 @@ class AgedBalanceForm(forms.Form):
         label=_("Collector"), required=False, coerce=int, empty_value=None
     )
     segment = forms.ModelChoiceField(
-        label=_("Segment"), required=False, queryset=Segment.objects.all(), empty_label=_("All")
+        label=_("Segment"),
+        required=False,
+        queryset=Segment.objects.all(),
+        empty_label=_("All segments"),
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
