@@ -54,10 +54,10 @@ class InvoiceFilterForm(forms.Form):
     due_after = forms.DateField(label=_("Due from"), required=False, widget=DATE_INPUT)
     due_before = forms.DateField(label=_("Due until"), required=False, widget=DATE_INPUT)
     min_amount = forms.DecimalField(
-        label=_("Amount from"), required=False, max_digits=14, decimal_places=2
+        label=_("Minimum amount"), required=False, max_digits=14, decimal_places=2
     )
     max_amount = forms.DecimalField(
-        label=_("Amount up to"), required=False, max_digits=14, decimal_places=2
+        label=_("Maximum amount"), required=False, max_digits=14, decimal_places=2
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
