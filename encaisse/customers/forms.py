@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Customer
@@ -67,9 +68,19 @@ class CustomerFilterForm(forms.Form):
         )
 
 
+def _identifier_field(name: str, help_text="") -> forms.CharField:
+    """Room for spaces as people type them (``552 100 554``); stored compacted."""
+    label = capfirst(Customer._meta.get_field(name).verbose_name)
+    return forms.CharField(label=label, required=False, max_length=40, help_text=help_text)
+
+
 class CustomerForm(forms.ModelForm):
     """Create or edit a customer. Views give it a fresh instance; the service re-reads the row
     and diffs it, so the form's copy may hold the new values."""
+
+    siren = _identifier_field("siren", _("9 digits; spaces are ignored."))
+    siret = _identifier_field("siret", _("14 digits: the SIREN then the establishment number."))
+    vat_number = _identifier_field("vat_number")
 
     class Meta:
         model = Customer
@@ -80,8 +91,6 @@ class CustomerForm(forms.ModelForm):
         }
         help_texts = {
             "code": _("The account code in your accounting software: imports match on it."),
-            "siren": _("9 digits; spaces are ignored."),
-            "siret": _("14 digits: the SIREN then the establishment number."),
         }
 
     def __init__(self, *args, **kwargs):
