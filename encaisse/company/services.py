@@ -14,7 +14,7 @@ from encaisse.customers.validators import (
     validate_vat_number,
 )
 
-from .models import Company, TermsKindChoices
+from .models import Company, TermsKindChoices, validate_bucket_bounds
 from .selectors import company_get
 
 COMPANY_FIELDS = [
@@ -48,6 +48,10 @@ def _check_company(company: Company) -> None:
             _("Unknown payment terms %(kind)s. Choose one of: %(kinds)s.")
             % {"kind": company.default_terms_kind, "kinds": ", ".join(TermsKindChoices.values)}
         ]
+    try:
+        validate_bucket_bounds(company.aging_bucket_bounds)
+    except ValidationError as error:
+        errors["aging_bucket_bounds"] = error.messages
     days = company.default_terms_days
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_TERMS_DAYS:
         errors["default_terms_days"] = [
