@@ -235,3 +235,9 @@ def test_it_exports_the_filtered_log_to_csv(manager_client, log):
 def test_it_passes_the_filters_on_to_the_export_link(manager_client, log):
     html = manager_client.get(LOG, {"action": "create"}).content.decode()
     assert f'href="{EXPORT}?action=create"' in html
+
+
+def test_it_speaks_french_from_the_apps_own_catalogue(manager_client, log):
+    html = manager_client.get(LOG).content.decode()
+    for text in ("Type d&#x27;objet", "Exporter en CSV", "Filtrer", "Tout le monde"):
+        assert text in html, text

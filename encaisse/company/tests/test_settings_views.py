@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from encaisse.audit.models import AuditEntry
 from encaisse.company.selectors import company_get
@@ -113,9 +112,8 @@ def test_it_previews_due_dates_and_bucket_labels_while_typing(manager_client):
     html = response.content.decode()
     assert "<html" not in html
     assert 'id="terms-examples"' in html
-    with translation.override("fr"):
-        assert "Non échu" in html or "Not yet due" in html
-    assert "1–30" in html and "31–60" in html and "60" in html
+    assert "Non échu" in html
+    assert "1–30 jours" in html and "31–60 jours" in html and "Plus de 60 jours" in html
     assert html.count('class="current"') == 1
 
 
@@ -127,4 +125,17 @@ def test_it_says_what_is_wrong_in_the_preview(manager_client):
     html = response.content.decode()
     assert 'id="terms-examples"' not in html
     assert 'id="bucket-preview"' not in html
-    assert "“x”" in html
+    assert "« x » n&#x27;est pas un nombre entier de jours." in html
+
+
+def test_it_speaks_french_from_the_apps_own_catalogue(manager_client):
+    html = manager_client.get(SETTINGS).content.decode()
+    for text in (
+        "Paramètres de la société",
+        "Identité et en-tête",
+        "Conditions de paiement par défaut",
+        "N jours fin de mois",
+        "Tranches d&#x27;ancienneté",
+        "Colonnes de la balance âgée",
+    ):
+        assert text in html, text
