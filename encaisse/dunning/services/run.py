@@ -1,0 +1,254 @@
+"""The daily dunning run: ``dunning_run_generate(as_of=...)``.
+
+Called each morning by the worker (``tasks.daily_dunning_run``), by ``encaisse dunning run``
+and, later, by the runs page and API. One transaction; a dry run does all the work, reads back
+what it created, then rolls back, so the preview is exactly what a real run would create.
+
+In order, for the run's date:
+
+1. release blocks and holds whose end date has passed;
+2. settle promises: kept as soon as their amount is paid on their invoices, partly kept or
+   broken once their date plus grace days has passed; a broken or partly kept promise gets a
+   high-priority call (and its invoices go back to their scenario);
+3. re-anchor invoices paid in part since the run last saw them (see InvoiceDunningState);
+4. for every open invoice, find the most advanced step of its customer's scenario that it has
+   passed and not reached yet (catch-up fires that one step only, never each missed step),
+   skip it when excluded (customer on hold or blocked, invoice held or wholly blocked,
+   promise pending) or under the step's minimum amount, and create one action per customer
+   and channel listing its invoices with the amount due (open amount minus blocked amounts);
+5. record the step reached on each invoice, so the same day twice creates nothing new.
+
+All of it is set-based SQL (``run_sql.py``): a handful of statements whatever the ledger size.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.utils import timezone
+
+from encaisse.audit.services import audit_record
+from encaisse.core.money import to_cents
+
+from ..choices import ActionSource, PromiseStatus
+from ..models import Action, ActionInvoice, Block, PromiseToPay, Run, Scenario, Step
+from . import run_sql as sql
+
+COUNT_FIELDS = [
+    "invoices_considered",
+    "invoices_dunned",
+    "actions_created",
+    "skipped_on_hold",
+    "skipped_blocked",
+    "skipped_promise",
+    "skipped_threshold",
+    "reanchored",
+    "blocks_released",
+    "promises_kept",
+    "promises_partly_kept",
+    "promises_broken",
+]
+JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
+
+
+@dataclass
+class RunResult:
+    run: Run
+    actions: list[dict] = field(default_factory=list)
+
+
+def dunning_run_generate(
+    *, as_of: dt.date, dry_run: bool = False, actor=None, collect: bool = True
+) -> RunResult:
+    """Run dunning for ``as_of``: create today's actions and move invoices along their
+    scenario. Returns the Run (with its counts) and, when ``collect``, the actions it created
+    (or, for a dry run, would create) as plain dicts: see ``payload``."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    started = timezone.now()
+    with transaction.atomic():
+        # Runs are serialised on the scenario rows (PostgreSQL; SQLite serialises writers).
+        list(Scenario.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        run = Run.objects.create(
+            as_of=as_of, dry_run=dry_run, started_at=started, triggered_by=user
+        )
+        counts = _generate(run_id=run.pk, as_of=as_of, now=started)
+        actions = payload(run.pk, dry_run=dry_run) if collect else []
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            for name, value in counts.items():
+                setattr(run, name, value)
+            run.finished_at = timezone.now()
+            run.save(update_fields=[*COUNT_FIELDS, "finished_at"])
+            audit_record(
+                actor=actor,
+                action="run",
+                instance=run,
+                changes={name: {"from": None, "to": value} for name, value in counts.items()},
+                label="" if user else "dunning run",
+            )
+    if dry_run:
+        # The preview is recorded (who looked, what it would have done), nothing else is kept.
+        run = Run.objects.create(
+            as_of=as_of,
+            dry_run=True,
+            started_at=started,
+            finished_at=timezone.now(),
+            triggered_by=user,
+            **counts,
+        )
+    return RunResult(run=run, actions=actions)
+
+
+def _params(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
+    ops = connection.ops
+    default = Scenario.objects.filter(is_default=True, active=True).values_list("pk", flat=True)
+    earliest = Step.objects.filter(scenario__active=True).aggregate(m=Min("offset_days"))["m"]
+    return {
+        "run_id": run_id,
+        "as_of": ops.adapt_datefield_value(as_of),
+        "as_of_jd": as_of.toordinal() + JULIAN_DAY_OF_ORDINAL_ZERO,
+        "now": ops.adapt_datetimefield_value(now),
+        "default_scenario": default.first(),
+        # Invoices due after this date cannot have reached any step (offsets count from the
+        # due date at most, a re-anchored invoice only falls back).
+        "horizon": ops.adapt_datefield_value(as_of - dt.timedelta(days=earliest or 0)),
+    }
+
+
+def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
+    vendor = connection.vendor
+    params = _params(run_id=run_id, as_of=as_of, now=now)
+    counts = dict.fromkeys(COUNT_FIELDS, 0)
+    counts["blocks_released"] = Block.objects.filter(
+        released_at__isnull=True, ends_on__lt=as_of
+    ).update(released_at=now)
+    with connection.cursor() as cursor:
+        for table in sql.TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
+        cursor.execute(sql.REANCHOR_COUNT)
+        counts["reanchored"] = cursor.fetchone()[0]
+        cursor.execute(sql.REANCHOR.format(payment_date=sql.PAYMENT_DATE), params)
+        cursor.execute(sql.REMEMBER_OPEN, params)
+
+        cursor.execute(sql.CUSTOMERS, params)
+        cursor.execute(
+            "CREATE INDEX dunning_tmp_customer_idx ON dunning_tmp_customer (customer_id)"
+        )
+        cursor.execute(sql.INVOICE_BLOCKS, params)
+        cursor.execute(
+            sql.PROMISED.format(days_since_promise=sql.days_since(vendor, "p.promised_on")), params
+        )
+        cursor.execute("CREATE INDEX dunning_tmp_promised_idx ON dunning_tmp_promised (invoice_id)")
+        cursor.execute(
+            sql.CANDIDATES.format(
+                days_since_due=sql.days_since(vendor, "i.due_date"),
+                days_since_anchor=sql.days_since(vendor, "ds.anchor_on"),
+            ),
+            params,
+        )
+        cursor.execute(
+            "SELECT COUNT(*) FROM receivables_invoice "
+            "WHERE status = 'open' AND kind = 'invoice' AND open_amount > 0"
+        )
+        counts["invoices_considered"] = cursor.fetchone()[0]
+        cursor.execute(sql.CANDIDATE_COUNTS)
+        for excluded, number, under_minimum in cursor.fetchall():
+            if excluded == "hold":
+                counts["skipped_on_hold"] += number
+            elif excluded == "blocked":
+                counts["skipped_blocked"] += number
+            elif excluded == "promise":
+                counts["skipped_promise"] += number
+            else:
+                counts["skipped_threshold"] += under_minimum or 0
+                counts["invoices_dunned"] += number - (under_minimum or 0)
+        cursor.execute(sql.DUE)
+        if vendor == "postgresql":
+            cursor.execute("ANALYZE dunning_tmp_due")
+        cursor.execute(sql.ACTIONS, params)
+        cursor.execute(sql.ACTION_LINES, params)
+        cursor.execute(sql.STATES_DELETE)
+        cursor.execute(sql.STATES_INSERT, params)
+        for table in sql.TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    counts["actions_created"] = Action.objects.filter(run_id=run_id).count()
+    return counts
+
+
+def _settle_promises(cursor, *, vendor: str, params: dict, as_of: dt.date) -> dict:
+    """Steps 2 of the run: resolve promises and create the calls for those not kept."""
+    resolved_today = PromiseToPay.objects.filter(resolved_on=as_of)
+    before = dict(resolved_today.values_list("status").annotate(n=Count("id")).order_by())
+    cursor.execute(sql.PROMISE_PAID, params)
+    cursor.execute(
+        sql.PROMISE_RESOLVE.format(days_since_promise=sql.days_since(vendor, "promised_on")),
+        params,
+    )
+    after = dict(resolved_today.values_list("status").annotate(n=Count("id")).order_by())
+    cursor.execute(sql.PROMISE_CALLS, params)
+    cursor.execute(sql.PROMISE_CALL_LINES, params)
+    calls = Action.objects.filter(run_id=params["run_id"], source=ActionSource.BROKEN_PROMISE)
+    calls.filter(lines__isnull=True).delete()
+    calls.update(
+        total=Subquery(
+            ActionInvoice.objects.filter(action=OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(t=Sum("amount_due"))
+            .values("t")[:1]
+        )
+    )
+    return {
+        f"promises_{status}": after.get(status, 0) - before.get(status, 0)
+        for status in (PromiseStatus.KEPT, PromiseStatus.PARTLY_KEPT, PromiseStatus.BROKEN)
+    }
+
+
+def _money(value) -> str:
+    return f"{to_cents(Decimal(str(value))):.2f}"
+
+
+def payload(run_id: int, *, dry_run: bool = False) -> list[dict]:
+    """The actions of a run as plain dicts, one per action, in customer code order:
+    ``customer_code``, ``step`` (``J+15``; None for a call after a broken promise), ``channel``,
+    ``invoices`` (``number``, ``amount_due``) and ``total``, amounts as strings with two
+    decimals (exact, unlike JSON numbers)."""
+    actions: list[dict] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.PAYLOAD, {"run_id": run_id})
+        current = None
+        for row in cursor.fetchall():
+            (action_id, code, name, source, channel, status, priority, total) = row[:8]
+            (offset, step_name, scenario, number, amount_due, due_date, assignee) = row[8:]
+            if current is None or current["_id"] != action_id:
+                current = {
+                    "_id": action_id,
+                    "id": None if dry_run else action_id,
+                    "customer_code": code,
+                    "customer_name": name,
+                    "scenario": scenario,
+                    "step": None if offset is None else f"J{offset:+d}",
+                    "step_name": step_name,
+                    "channel": channel,
+                    "source": source,
+                    "status": status,
+                    "priority": priority,
+                    "assigned_to_id": assignee,
+                    "invoices": [],
+                    "total": _money(total),
+                }
+                actions.append(current)
+            current["invoices"].append(
+                {
+                    "number": number,
+                    "due_date": str(due_date)[:10],
+                    "amount_due": _money(amount_due),
+                }
+            )
+    for action in actions:
+        del action["_id"]
+    return actions

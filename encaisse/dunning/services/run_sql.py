@@ -1,0 +1,267 @@
+"""The SQL of the daily run, written once for SQLite and PostgreSQL.
+
+Each statement works on the whole ledger at once (no statement per invoice). Work tables are
+temporary tables of the run's connection, dropped at the end (or with a rolled-back dry run).
+Parameters are named (``%(as_of)s``); ``days_since(column)`` is the only dialect difference:
+whole days from ``column`` to the run's date."""
+
+TEMP_TABLES = ["dunning_tmp_due", "dunning_tmp_candidate", "dunning_tmp_customer"]
+TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised"]
+
+
+def days_since(vendor: str, column: str) -> str:
+    if vendor == "postgresql":
+        return f"(CAST(%(as_of)s AS DATE) - {column})"
+    # SQLite stores dates as ISO text; %(as_of_jd)s is the run date's Julian day number.
+    return f"CAST(%(as_of_jd)s - julianday({column}) AS INTEGER)"
+
+
+# --- promises -------------------------------------------------------------------------------
+
+# What was paid on a promise's invoices since it was taken (never negative per invoice).
+PROMISE_PAID = """
+UPDATE dunning_promisetopay SET paid_amount = COALESCE((
+    SELECT ROUND(SUM(CASE WHEN pi.open_amount_at_promise > i.open_amount
+                    THEN pi.open_amount_at_promise - i.open_amount ELSE 0 END), 2)
+    FROM dunning_promiseinvoice pi
+    JOIN receivables_invoice i ON i.id = pi.invoice_id
+    WHERE pi.promise_id = dunning_promisetopay.id), 0)
+WHERE status = 'open'
+"""
+
+# Kept as soon as the amount is paid; at the end of the grace days, partly kept or broken.
+PROMISE_RESOLVE = """
+UPDATE dunning_promisetopay SET
+    status = CASE WHEN paid_amount >= amount THEN 'kept'
+                  WHEN paid_amount > 0 THEN 'partly_kept'
+                  ELSE 'broken' END,
+    resolved_on = %(as_of)s
+WHERE status = 'open'
+  AND (paid_amount >= amount OR {days_since_promise} > grace_days)
+"""
+
+# A broken or partly kept promise resolved today gets one high-priority call (once).
+PROMISE_CALLS = """
+INSERT INTO dunning_action (customer_id, source, step_id, channel, template_code, status,
+    priority, assigned_to_id, run_id, promise_id, due_on, total, include_penalties, notes,
+    created_at)
+SELECT p.customer_id, 'broken_promise', NULL, 'call', 'broken-promise-call', 'planned', 1,
+    c.collector_id, %(run_id)s, p.id, %(as_of)s, 0, FALSE, '', %(now)s
+FROM dunning_promisetopay p
+JOIN customers_customer c ON c.id = p.customer_id
+WHERE p.status IN ('broken', 'partly_kept') AND p.resolved_on = %(as_of)s
+  AND NOT EXISTS (SELECT 1 FROM dunning_action a
+                  WHERE a.promise_id = p.id AND a.source = 'broken_promise')
+"""
+
+PROMISE_CALL_LINES = """
+INSERT INTO dunning_actioninvoice (action_id, invoice_id, step_id, amount_due)
+SELECT a.id, i.id, NULL, ROUND(i.open_amount - COALESCE((
+        SELECT SUM(b.blocked_amount) FROM dunning_block b
+        WHERE b.invoice_id = i.id AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+          AND b.blocked_amount IS NOT NULL), 0), 2)
+FROM dunning_action a
+JOIN dunning_promiseinvoice pi ON pi.promise_id = a.promise_id
+JOIN receivables_invoice i ON i.id = pi.invoice_id
+WHERE a.run_id = %(run_id)s AND a.source = 'broken_promise'
+  AND i.status = 'open' AND i.open_amount > COALESCE((
+        SELECT SUM(b.blocked_amount) FROM dunning_block b
+        WHERE b.invoice_id = i.id AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+          AND b.blocked_amount IS NOT NULL), 0)
+"""
+
+# --- partial payments -----------------------------------------------------------------------
+
+REANCHOR_COUNT = """
+SELECT COUNT(*) FROM dunning_invoicedunningstate s
+JOIN receivables_invoice i ON i.id = s.invoice_id
+WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen AND s.last_offset IS NOT NULL
+"""
+
+# The payment date is the latest allocation to the invoice up to the run's date (the run's
+# date when the payment came without allocations, as a re-imported open amount does), never
+# before the last step reached.
+PAYMENT_DATE = """(SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
+     WHERE al.invoice_id = dunning_invoicedunningstate.invoice_id
+       AND al.allocated_on <= %(as_of)s)"""
+
+REANCHOR = """
+UPDATE dunning_invoicedunningstate SET
+    anchor_on = CASE WHEN last_step_on IS NOT NULL AND last_step_on > {payment_date}
+                     THEN last_step_on ELSE {payment_date} END,
+    base_offset = last_offset,
+    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
+                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
+    updated_at = %(now)s
+WHERE last_offset IS NOT NULL AND invoice_id IN (
+    SELECT i.id FROM receivables_invoice i
+    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
+    WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen)
+"""
+
+# An open amount that went up (or down before any step) is only remembered.
+REMEMBER_OPEN = """
+UPDATE dunning_invoicedunningstate SET
+    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
+                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
+    updated_at = %(now)s
+WHERE invoice_id IN (
+    SELECT i.id FROM receivables_invoice i
+    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
+    WHERE i.status = 'open' AND i.open_amount <> s.open_amount_seen)
+"""
+
+# --- work tables ----------------------------------------------------------------------------
+
+# Each customer's scenario (own profile > segment > default, active scenarios only) and what
+# stops its whole account: the on-hold flag, a customer hold, a customer block.
+CUSTOMERS = """
+CREATE TEMPORARY TABLE dunning_tmp_customer AS
+SELECT c.id AS customer_id, c.collector_id AS collector_id, c.salesperson_id AS salesperson_id,
+    COALESCE(
+        (SELECT p.scenario_id FROM dunning_customerdunningprofile p
+         JOIN dunning_scenario sc ON sc.id = p.scenario_id
+         WHERE p.customer_id = c.id AND sc.active = TRUE),
+        (SELECT ss.scenario_id FROM dunning_segmentscenario ss
+         JOIN dunning_scenario sc ON sc.id = ss.scenario_id
+         WHERE ss.segment_id = c.segment_id AND sc.active = TRUE),
+        %(default_scenario)s) AS scenario_id,
+    CASE WHEN c.on_hold OR EXISTS (
+        SELECT 1 FROM dunning_block b WHERE b.customer_id = c.id AND b.invoice_id IS NULL
+          AND b.released_at IS NULL AND b.starts_on <= %(as_of)s AND b.kind = 'hold')
+    THEN 1 ELSE 0 END AS on_hold,
+    CASE WHEN EXISTS (
+        SELECT 1 FROM dunning_block b WHERE b.customer_id = c.id AND b.invoice_id IS NULL
+          AND b.released_at IS NULL AND b.starts_on <= %(as_of)s AND b.kind <> 'hold')
+    THEN 1 ELSE 0 END AS blocked
+FROM customers_customer c
+"""
+
+# Active blocks and holds on invoices: whole-invoice ones exclude, amounts are subtracted.
+INVOICE_BLOCKS = """
+CREATE TEMPORARY TABLE dunning_tmp_invoice_block AS
+SELECT b.invoice_id AS invoice_id,
+    SUM(CASE WHEN b.blocked_amount IS NULL AND b.kind = 'hold' THEN 1 ELSE 0 END) AS holds,
+    SUM(CASE WHEN b.blocked_amount IS NULL AND b.kind <> 'hold' THEN 1 ELSE 0 END) AS blocks,
+    COALESCE(SUM(b.blocked_amount), 0) AS blocked_amount
+FROM dunning_block b
+WHERE b.invoice_id IS NOT NULL AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+GROUP BY b.invoice_id
+"""
+
+# Invoices under an open promise whose date plus grace days has not passed.
+PROMISED = """
+CREATE TEMPORARY TABLE dunning_tmp_promised AS
+SELECT DISTINCT pi.invoice_id AS invoice_id
+FROM dunning_promiseinvoice pi
+JOIN dunning_promisetopay p ON p.id = pi.promise_id
+WHERE p.status = 'open' AND {days_since_promise} <= p.grace_days
+"""
+
+# Every open invoice within reach of a step, with the most advanced step it has passed and not
+# reached yet (due_offset) and the most advanced such step whose minimum its amount due meets
+# (eligible_offset), and why it is excluded, if it is. Only rows with a step due are kept.
+CANDIDATES = """
+CREATE TEMPORARY TABLE dunning_tmp_candidate AS
+SELECT x.*,
+    (SELECT MAX(st.offset_days) FROM dunning_step st
+     WHERE st.scenario_id = x.scenario_id AND st.offset_days <= x.progress
+       AND st.offset_days > x.reached) AS due_offset,
+    (SELECT MAX(st.offset_days) FROM dunning_step st
+     WHERE st.scenario_id = x.scenario_id AND st.offset_days <= x.progress
+       AND st.offset_days > x.reached AND st.min_amount <= x.amount_due) AS eligible_offset
+FROM (
+    SELECT i.id AS invoice_id, i.customer_id AS customer_id, tc.scenario_id AS scenario_id,
+        i.open_amount AS open_amount,
+        ROUND(i.open_amount - COALESCE(ib.blocked_amount, 0), 2) AS amount_due,
+        CASE WHEN ds.anchor_on IS NULL THEN {days_since_due}
+             ELSE ds.base_offset + {days_since_anchor} END AS progress,
+        COALESCE(ds.last_offset, -32768) AS reached,
+        ds.anchor_on AS anchor_on, COALESCE(ds.base_offset, 0) AS base_offset,
+        CASE WHEN tc.on_hold = 1 OR COALESCE(ib.holds, 0) > 0 THEN 'hold'
+             WHEN tc.blocked = 1 OR COALESCE(ib.blocks, 0) > 0
+                  OR i.open_amount <= COALESCE(ib.blocked_amount, 0) THEN 'blocked'
+             WHEN pr.invoice_id IS NOT NULL THEN 'promise'
+             ELSE '' END AS excluded
+    FROM receivables_invoice i
+    JOIN dunning_tmp_customer tc ON tc.customer_id = i.customer_id
+    LEFT JOIN dunning_invoicedunningstate ds ON ds.invoice_id = i.id
+    LEFT JOIN dunning_tmp_invoice_block ib ON ib.invoice_id = i.id
+    LEFT JOIN dunning_tmp_promised pr ON pr.invoice_id = i.id
+    WHERE i.status = 'open' AND i.kind = 'invoice' AND i.open_amount > 0
+      AND i.due_date <= %(horizon)s AND tc.scenario_id IS NOT NULL
+) x
+"""
+
+CANDIDATE_COUNTS = """
+SELECT excluded, COUNT(*), SUM(CASE WHEN eligible_offset IS NULL THEN 1 ELSE 0 END)
+FROM dunning_tmp_candidate WHERE due_offset IS NOT NULL GROUP BY excluded
+"""
+
+# The invoices that move to a step in this run, with that step.
+DUE = """
+CREATE TEMPORARY TABLE dunning_tmp_due AS
+SELECT c.invoice_id AS invoice_id, c.customer_id AS customer_id,
+    c.scenario_id AS scenario_id, st.id AS step_id, st.offset_days AS offset_days,
+    st.channel AS channel, c.amount_due AS amount_due, c.open_amount AS open_amount,
+    c.anchor_on AS anchor_on, c.base_offset AS base_offset,
+    CASE WHEN st.needs_approval THEN 1 ELSE 0 END AS needs_approval,
+    CASE WHEN st.include_penalties THEN 1 ELSE 0 END AS include_penalties
+FROM dunning_tmp_candidate c
+JOIN dunning_step st ON st.scenario_id = c.scenario_id AND st.offset_days = c.eligible_offset
+WHERE c.excluded = '' AND c.eligible_offset IS NOT NULL
+"""
+
+# One action per customer and channel; its step is the most advanced of its lines.
+ACTIONS = """
+INSERT INTO dunning_action (customer_id, source, step_id, channel, template_code, status,
+    priority, assigned_to_id, run_id, promise_id, due_on, total, include_penalties, notes,
+    created_at)
+SELECT g.customer_id, 'scenario', st.id, g.channel, st.template_code,
+    CASE WHEN g.needs_approval = 1 THEN 'awaiting_approval' ELSE 'planned' END, 0,
+    CASE WHEN st.performer = 'salesperson' THEN COALESCE(tc.salesperson_id, tc.collector_id)
+         ELSE tc.collector_id END,
+    %(run_id)s, NULL, %(as_of)s, g.total, g.include_penalties = 1, '', %(now)s
+FROM (SELECT customer_id, scenario_id, channel, MAX(offset_days) AS top_offset,
+             ROUND(SUM(amount_due), 2) AS total, MAX(needs_approval) AS needs_approval,
+             MAX(include_penalties) AS include_penalties
+      FROM dunning_tmp_due GROUP BY customer_id, scenario_id, channel) g
+JOIN dunning_step st ON st.scenario_id = g.scenario_id AND st.offset_days = g.top_offset
+JOIN dunning_tmp_customer tc ON tc.customer_id = g.customer_id
+"""
+
+ACTION_LINES = """
+INSERT INTO dunning_actioninvoice (action_id, invoice_id, step_id, amount_due)
+SELECT a.id, d.invoice_id, d.step_id, d.amount_due
+FROM dunning_tmp_due d
+JOIN dunning_action a ON a.run_id = %(run_id)s AND a.customer_id = d.customer_id
+    AND a.channel = d.channel AND a.source = 'scenario'
+"""
+
+STATES_DELETE = """
+DELETE FROM dunning_invoicedunningstate
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_due)
+"""
+
+STATES_INSERT = """
+INSERT INTO dunning_invoicedunningstate (invoice_id, last_step_id, last_offset, last_step_on,
+    anchor_on, base_offset, open_amount_seen, updated_at)
+SELECT invoice_id, step_id, offset_days, %(as_of)s, anchor_on, base_offset, open_amount,
+    %(now)s
+FROM dunning_tmp_due
+"""
+
+# What the run created, for the command's output and the preview (read before a dry run
+# rolls back).
+PAYLOAD = """
+SELECT a.id, c.code, c.name, a.source, a.channel, a.status, a.priority, a.total,
+    st.offset_days, st.name, sc.code, i.number, l.amount_due, i.due_date, a.assigned_to_id
+FROM dunning_action a
+JOIN customers_customer c ON c.id = a.customer_id
+LEFT JOIN dunning_step st ON st.id = a.step_id
+LEFT JOIN dunning_scenario sc ON sc.id = st.scenario_id
+JOIN dunning_actioninvoice l ON l.action_id = a.id
+JOIN receivables_invoice i ON i.id = l.invoice_id
+WHERE a.run_id = %(run_id)s
+ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
+"""
