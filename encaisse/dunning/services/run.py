@@ -129,20 +129,21 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
-        cursor.execute(sql.REANCHOR_COUNT)
+        cursor.execute(sql.CHANGED)
+        cursor.execute("SELECT COALESCE(SUM(reanchor), 0) FROM dunning_tmp_changed")
         counts["reanchored"] = cursor.fetchone()[0]
         cursor.execute(sql.REANCHOR.format(payment_date=sql.PAYMENT_DATE), params)
         cursor.execute(sql.REMEMBER_OPEN, params)
 
         cursor.execute(sql.CUSTOMERS, params)
-        cursor.execute(
-            "CREATE INDEX dunning_tmp_customer_idx ON dunning_tmp_customer (customer_id)"
-        )
         cursor.execute(sql.INVOICE_BLOCKS, params)
-        cursor.execute(
-            sql.PROMISED.format(days_since_promise=sql.days_since(vendor, "p.promised_on")), params
-        )
-        cursor.execute("CREATE INDEX dunning_tmp_promised_idx ON dunning_tmp_promised (invoice_id)")
+        days_since_promise = sql.days_since(vendor, "p.promised_on")
+        cursor.execute(sql.PROMISED.format(days_since_promise=days_since_promise), params)
+        # Temporary tables have no statistics and no keys: index what the big join looks up.
+        for table, column in sql.TEMP_KEYS:
+            cursor.execute(f"CREATE INDEX {table}_idx ON {table} ({column})")
+            if vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
         cursor.execute(
             sql.CANDIDATES.format(
                 days_since_due=sql.days_since(vendor, "i.due_date"),
@@ -150,10 +151,7 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
             ),
             params,
         )
-        cursor.execute(
-            "SELECT COUNT(*) FROM receivables_invoice "
-            "WHERE status = 'open' AND kind = 'invoice' AND open_amount > 0"
-        )
+        cursor.execute(sql.CONSIDERED, params)
         counts["invoices_considered"] = cursor.fetchone()[0]
         cursor.execute(sql.CANDIDATE_COUNTS)
         for excluded, number, under_minimum in cursor.fetchall():

@@ -6,7 +6,12 @@ Parameters are named (``%(as_of)s``); ``days_since(column)`` is the only dialect
 whole days from ``column`` to the run's date."""
 
 TEMP_TABLES = ["dunning_tmp_due", "dunning_tmp_candidate", "dunning_tmp_customer"]
-TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised"]
+TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised", "dunning_tmp_changed"]
+TEMP_KEYS = [
+    ("dunning_tmp_customer", "customer_id"),
+    ("dunning_tmp_invoice_block", "invoice_id"),
+    ("dunning_tmp_promised", "invoice_id"),
+]
 
 
 def days_since(vendor: str, column: str) -> str:
@@ -72,12 +77,6 @@ WHERE a.run_id = %(run_id)s AND a.source = 'broken_promise'
 
 # --- partial payments -----------------------------------------------------------------------
 
-REANCHOR_COUNT = """
-SELECT COUNT(*) FROM dunning_invoicedunningstate s
-JOIN receivables_invoice i ON i.id = s.invoice_id
-WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen AND s.last_offset IS NOT NULL
-"""
-
 # The payment date is the latest allocation to the invoice up to the run's date (the run's
 # date when the payment came without allocations, as a re-imported open amount does), never
 # before the last step reached.
@@ -85,30 +84,32 @@ PAYMENT_DATE = """(SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receiva
      WHERE al.invoice_id = dunning_invoicedunningstate.invoice_id
        AND al.allocated_on <= %(as_of)s)"""
 
+# Open invoices whose open amount changed since the run last saw it (one pass over the states),
+# flagged when it went down after a step: a partial payment that re-anchors the invoice.
+CHANGED = """
+CREATE TEMPORARY TABLE dunning_tmp_changed AS
+SELECT s.invoice_id AS invoice_id, i.open_amount AS open_amount,
+    CASE WHEN i.open_amount < s.open_amount_seen AND s.last_offset IS NOT NULL
+         THEN 1 ELSE 0 END AS reanchor
+FROM dunning_invoicedunningstate s
+JOIN receivables_invoice i ON i.id = s.invoice_id
+WHERE i.status = 'open' AND i.open_amount <> s.open_amount_seen
+"""
+
 REANCHOR = """
 UPDATE dunning_invoicedunningstate SET
     anchor_on = CASE WHEN last_step_on IS NOT NULL AND last_step_on > {payment_date}
                      THEN last_step_on ELSE {payment_date} END,
-    base_offset = last_offset,
-    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
-                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
-    updated_at = %(now)s
-WHERE last_offset IS NOT NULL AND invoice_id IN (
-    SELECT i.id FROM receivables_invoice i
-    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
-    WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen)
+    base_offset = last_offset
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_changed WHERE reanchor = 1)
 """
 
-# An open amount that went up (or down before any step) is only remembered.
 REMEMBER_OPEN = """
 UPDATE dunning_invoicedunningstate SET
-    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
-                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
+    open_amount_seen = (SELECT c.open_amount FROM dunning_tmp_changed c
+                        WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
     updated_at = %(now)s
-WHERE invoice_id IN (
-    SELECT i.id FROM receivables_invoice i
-    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
-    WHERE i.status = 'open' AND i.open_amount <> s.open_amount_seen)
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_changed)
 """
 
 # --- work tables ----------------------------------------------------------------------------
@@ -163,7 +164,7 @@ WHERE p.status = 'open' AND {days_since_promise} <= p.grace_days
 # (eligible_offset), and why it is excluded, if it is. Only rows with a step due are kept.
 CANDIDATES = """
 CREATE TEMPORARY TABLE dunning_tmp_candidate AS
-SELECT x.*,
+SELECT * FROM (SELECT x.*,
     (SELECT MAX(st.offset_days) FROM dunning_step st
      WHERE st.scenario_id = x.scenario_id AND st.offset_days <= x.progress
        AND st.offset_days > x.reached) AS due_offset,
@@ -190,12 +191,13 @@ FROM (
     LEFT JOIN dunning_tmp_promised pr ON pr.invoice_id = i.id
     WHERE i.status = 'open' AND i.kind = 'invoice' AND i.open_amount > 0
       AND i.due_date <= %(horizon)s AND tc.scenario_id IS NOT NULL
-) x
+) x) y
+WHERE y.due_offset IS NOT NULL
 """
 
 CANDIDATE_COUNTS = """
 SELECT excluded, COUNT(*), SUM(CASE WHEN eligible_offset IS NULL THEN 1 ELSE 0 END)
-FROM dunning_tmp_candidate WHERE due_offset IS NOT NULL GROUP BY excluded
+FROM dunning_tmp_candidate GROUP BY excluded
 """
 
 # The invoices that move to a step in this run, with that step.
@@ -264,4 +266,9 @@ JOIN dunning_actioninvoice l ON l.action_id = a.id
 JOIN receivables_invoice i ON i.id = l.invoice_id
 WHERE a.run_id = %(run_id)s
 ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
+"""
+
+# Open items within reach of a step (credit notes included: counted from the index alone).
+CONSIDERED = """
+SELECT COUNT(*) FROM receivables_invoice WHERE status = 'open' AND due_date <= %(horizon)s
 """
