@@ -67,16 +67,15 @@ def _insert(cursor, vendor: str, table: str, columns: list[str], rows) -> None:
                 copy.write_row(row)
         return
     marks = ", ".join(["%s"] * len(columns))
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     batch = []
     for row in rows:
         batch.append(row)
         if len(batch) == 20_000:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch
-            )
+            cursor.executemany(statement, batch)
             batch = []
     if batch:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+        cursor.executemany(statement, batch)
 
 
 def build_ledger(n_invoices: int, *, seed: int = 1) -> dict:
@@ -142,16 +141,16 @@ def build_ledger(n_invoices: int, *, seed: int = 1) -> dict:
         first_invoice = cursor.fetchone()[0]
 
         def blocks():
-            for i in range(n_invoices // 100):
+            for _ in range(n_invoices // 100):
                 invoice = first_invoice + rng.randrange(n_invoices)
                 customer = first_customer + (invoice - first_invoice) // 10
                 yield ("dispute", customer, invoice, None, "Litige", "2026-11-01", None, now)
-            for i in range(n_invoices // 200):
+            for _ in range(n_invoices // 200):
                 invoice = first_invoice + rng.randrange(n_invoices)
                 customer = first_customer + (invoice - first_invoice) // 10
                 yield ("dispute", customer, invoice, "10.00", "Litige partiel", "2026-11-01",
                        None, now)  # fmt: skip
-            for i in range(n_customers // 200):
+            for _ in range(n_customers // 200):
                 customer = first_customer + rng.randrange(n_customers)
                 yield ("block", customer, None, None, "Procédure", "2026-11-01", None, now)
 
