@@ -78,12 +78,13 @@ def test_it_previews_with_dry_run_and_writes_nothing(ledger):
 
 def test_it_prints_a_summary_without_json(ledger):
     out = _run("--as-of", "2026-03-18")
-    assert "Dunning run of 2026-03-18" in out
-    assert "actions: 2" in out
-    assert "open invoices: 3, moved to a step: 3" in out
+    assert "Relance du 2026-03-18 : terminée" in out
+    assert "actions : 2" in out
+    assert "factures ouvertes : 3, passées à une étape : 3" in out
+    assert "Appel téléphonique: 1" in out
 
 
 def test_it_refuses_a_bad_date(ledger):
-    with pytest.raises(CommandError, match="YYYY-MM-DD, not '18/03/2026'"):
+    with pytest.raises(CommandError, match="AAAA-MM-JJ, pas '18/03/2026'"):
         _run("--as-of", "18/03/2026")
     assert not Run.objects.exists()
