@@ -118,6 +118,15 @@ def _params(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
     }
 
 
+def _steps_by_scenario() -> dict[int, list[tuple[int, Decimal]]]:
+    steps: dict[int, list[tuple[int, Decimal]]] = {}
+    for scenario_id, offset, minimum in Step.objects.filter(scenario__active=True).values_list(
+        "scenario_id", "offset_days", "min_amount"
+    ):
+        steps.setdefault(scenario_id, []).append((offset, minimum))
+    return steps
+
+
 def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
     vendor = connection.vendor
     params = _params(run_id=run_id, as_of=as_of, now=now)
@@ -129,31 +138,34 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
-        cursor.execute(sql.REANCHOR_COUNT)
-        counts["reanchored"] = cursor.fetchone()[0]
-        cursor.execute(sql.REANCHOR.format(payment_date=sql.PAYMENT_DATE), params)
-        cursor.execute(sql.REMEMBER_OPEN, params)
-
         cursor.execute(sql.CUSTOMERS, params)
-        cursor.execute(
-            "CREATE INDEX dunning_tmp_customer_idx ON dunning_tmp_customer (customer_id)"
-        )
         cursor.execute(sql.INVOICE_BLOCKS, params)
-        cursor.execute(
-            sql.PROMISED.format(days_since_promise=sql.days_since(vendor, "p.promised_on")), params
-        )
-        cursor.execute("CREATE INDEX dunning_tmp_promised_idx ON dunning_tmp_promised (invoice_id)")
+        days_since_promise = sql.days_since(vendor, "p.promised_on")
+        cursor.execute(sql.PROMISED.format(days_since_promise=days_since_promise), params)
+        # Temporary tables have no statistics and no keys: index what the big join looks up.
+        for table, column in sql.TEMP_KEYS:
+            cursor.execute(f"CREATE INDEX {table}_idx ON {table} ({column})")
+            if vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
+        steps = _steps_by_scenario()
         cursor.execute(
             sql.CANDIDATES.format(
+                due_case=sql.step_case(steps, with_minimum=False),
+                eligible_case=sql.step_case(steps, with_minimum=True),
                 days_since_due=sql.days_since(vendor, "i.due_date"),
                 days_since_anchor=sql.days_since(vendor, "ds.anchor_on"),
+                days_since_payment=sql.days_since(vendor, f"({sql.PAYMENT_DATE})"),
+                payment_date=sql.PAYMENT_DATE,
             ),
             params,
         )
-        cursor.execute(
-            "SELECT COUNT(*) FROM receivables_invoice "
-            "WHERE status = 'open' AND kind = 'invoice' AND open_amount > 0"
-        )
+        cursor.execute(sql.CHANGED)
+        table, column = sql.CHANGED_KEY
+        cursor.execute(f"CREATE INDEX {table}_idx ON {table} ({column})")
+        cursor.execute("SELECT COALESCE(SUM(reanchor), 0) FROM dunning_tmp_changed")
+        counts["reanchored"] = cursor.fetchone()[0]
+        cursor.execute(sql.REMEMBER_CHANGED, params)
+        cursor.execute(sql.CONSIDERED, params)
         counts["invoices_considered"] = cursor.fetchone()[0]
         cursor.execute(sql.CANDIDATE_COUNTS)
         for excluded, number, under_minimum in cursor.fetchall():

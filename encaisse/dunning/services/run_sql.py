@@ -6,7 +6,14 @@ Parameters are named (``%(as_of)s``); ``days_since(column)`` is the only dialect
 whole days from ``column`` to the run's date."""
 
 TEMP_TABLES = ["dunning_tmp_due", "dunning_tmp_candidate", "dunning_tmp_customer"]
-TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised"]
+TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised", "dunning_tmp_changed"]
+TEMP_KEYS = [
+    ("dunning_tmp_customer", "customer_id"),
+    ("dunning_tmp_invoice_block", "invoice_id"),
+    ("dunning_tmp_promised", "invoice_id"),
+]
+# Work tables indexed after they are filled (the others before the big join).
+CHANGED_KEY = ("dunning_tmp_changed", "invoice_id")
 
 
 def days_since(vendor: str, column: str) -> str:
@@ -72,43 +79,34 @@ WHERE a.run_id = %(run_id)s AND a.source = 'broken_promise'
 
 # --- partial payments -----------------------------------------------------------------------
 
-REANCHOR_COUNT = """
-SELECT COUNT(*) FROM dunning_invoicedunningstate s
-JOIN receivables_invoice i ON i.id = s.invoice_id
-WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen AND s.last_offset IS NOT NULL
+# The date of a payment the run notices: the latest allocation to the invoice up to the run's
+# date (the run's date when the payment came without one, as a re-imported open amount does),
+# never before the last step reached.
+PAYMENT_DATE = """
+    CASE WHEN ds.last_step_on > (
+            SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
+            WHERE al.invoice_id = i.id AND al.allocated_on <= %(as_of)s)
+         THEN ds.last_step_on
+         ELSE (SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
+               WHERE al.invoice_id = i.id AND al.allocated_on <= %(as_of)s) END"""
+
+# Invoices whose open amount changed since the run last saw it, with their new anchor.
+CHANGED = """
+CREATE TEMPORARY TABLE dunning_tmp_changed AS
+SELECT invoice_id, anchor_on, base_offset, open_amount, reanchor
+FROM dunning_tmp_candidate WHERE changed = 1
 """
 
-# The payment date is the latest allocation to the invoice up to the run's date (the run's
-# date when the payment came without allocations, as a re-imported open amount does), never
-# before the last step reached.
-PAYMENT_DATE = """(SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
-     WHERE al.invoice_id = dunning_invoicedunningstate.invoice_id
-       AND al.allocated_on <= %(as_of)s)"""
-
-REANCHOR = """
+REMEMBER_CHANGED = """
 UPDATE dunning_invoicedunningstate SET
-    anchor_on = CASE WHEN last_step_on IS NOT NULL AND last_step_on > {payment_date}
-                     THEN last_step_on ELSE {payment_date} END,
-    base_offset = last_offset,
-    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
-                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
+    anchor_on = (SELECT c.anchor_on FROM dunning_tmp_changed c
+                 WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
+    base_offset = (SELECT c.base_offset FROM dunning_tmp_changed c
+                   WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
+    open_amount_seen = (SELECT c.open_amount FROM dunning_tmp_changed c
+                        WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
     updated_at = %(now)s
-WHERE last_offset IS NOT NULL AND invoice_id IN (
-    SELECT i.id FROM receivables_invoice i
-    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
-    WHERE i.status = 'open' AND i.open_amount < s.open_amount_seen)
-"""
-
-# An open amount that went up (or down before any step) is only remembered.
-REMEMBER_OPEN = """
-UPDATE dunning_invoicedunningstate SET
-    open_amount_seen = (SELECT i.open_amount FROM receivables_invoice i
-                        WHERE i.id = dunning_invoicedunningstate.invoice_id),
-    updated_at = %(now)s
-WHERE invoice_id IN (
-    SELECT i.id FROM receivables_invoice i
-    JOIN dunning_invoicedunningstate s ON s.invoice_id = i.id
-    WHERE i.status = 'open' AND i.open_amount <> s.open_amount_seen)
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_changed)
 """
 
 # --- work tables ----------------------------------------------------------------------------
@@ -158,26 +156,31 @@ JOIN dunning_promisetopay p ON p.id = pi.promise_id
 WHERE p.status = 'open' AND {days_since_promise} <= p.grace_days
 """
 
-# Every open invoice within reach of a step, with the most advanced step it has passed and not
-# reached yet (due_offset) and the most advanced such step whose minimum its amount due meets
-# (eligible_offset), and why it is excluded, if it is. Only rows with a step due are kept.
+# Every open invoice within reach of a step, with its progress (days from its anchor, see
+# InvoiceDunningState; re-anchored here when its open amount went down after a step), the most
+# advanced step it has passed and not reached yet (due_offset), the most advanced such step
+# whose minimum its amount due meets (eligible_offset), and why it is excluded, if it is. The
+# two step columns are CASE expressions compiled from the steps (``step_case``): no look-up per
+# invoice. Kept: the rows with a step due, and those whose open amount changed.
 CANDIDATES = """
 CREATE TEMPORARY TABLE dunning_tmp_candidate AS
-SELECT x.*,
-    (SELECT MAX(st.offset_days) FROM dunning_step st
-     WHERE st.scenario_id = x.scenario_id AND st.offset_days <= x.progress
-       AND st.offset_days > x.reached) AS due_offset,
-    (SELECT MAX(st.offset_days) FROM dunning_step st
-     WHERE st.scenario_id = x.scenario_id AND st.offset_days <= x.progress
-       AND st.offset_days > x.reached AND st.min_amount <= x.amount_due) AS eligible_offset
+SELECT x.*, {due_case} AS due_offset, {eligible_case} AS eligible_offset
 FROM (
     SELECT i.id AS invoice_id, i.customer_id AS customer_id, tc.scenario_id AS scenario_id,
         i.open_amount AS open_amount,
         ROUND(i.open_amount - COALESCE(ib.blocked_amount, 0), 2) AS amount_due,
-        CASE WHEN ds.anchor_on IS NULL THEN {days_since_due}
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN ds.last_offset + {days_since_payment}
+             WHEN ds.anchor_on IS NULL THEN {days_since_due}
              ELSE ds.base_offset + {days_since_anchor} END AS progress,
         COALESCE(ds.last_offset, -32768) AS reached,
-        ds.anchor_on AS anchor_on, COALESCE(ds.base_offset, 0) AS base_offset,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN {payment_date} ELSE ds.anchor_on END AS anchor_on,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN ds.last_offset ELSE COALESCE(ds.base_offset, 0) END AS base_offset,
+        CASE WHEN i.open_amount <> ds.open_amount_seen THEN 1 ELSE 0 END AS changed,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN 1 ELSE 0 END AS reanchor,
         CASE WHEN tc.on_hold = 1 OR COALESCE(ib.holds, 0) > 0 THEN 'hold'
              WHEN tc.blocked = 1 OR COALESCE(ib.blocks, 0) > 0
                   OR i.open_amount <= COALESCE(ib.blocked_amount, 0) THEN 'blocked'
@@ -191,7 +194,28 @@ FROM (
     WHERE i.status = 'open' AND i.kind = 'invoice' AND i.open_amount > 0
       AND i.due_date <= %(horizon)s AND tc.scenario_id IS NOT NULL
 ) x
+WHERE {due_case} IS NOT NULL OR x.changed = 1
 """
+
+
+def step_case(steps: dict[int, list[tuple[int, object]]], *, with_minimum: bool) -> str:
+    """The most advanced step of ``x.scenario_id`` passed (``x.progress``) and not reached
+    (``x.reached``), meeting its minimum when ``with_minimum``, as a CASE expression: steps are
+    few, invoices many. ``steps`` maps scenario ids to ``(offset, minimum)``; only integers and
+    Decimals from the database reach the SQL text."""
+    if not steps:
+        return "NULL"
+    scenarios = []
+    for scenario_id, offsets in steps.items():
+        branches = []
+        for offset, minimum in sorted(offsets, reverse=True):
+            condition = f"x.progress >= {int(offset)} AND x.reached < {int(offset)}"
+            if with_minimum and minimum > 0:
+                condition += f" AND x.amount_due >= {minimum:f}"
+            branches.append(f"WHEN {condition} THEN {int(offset)}")
+        scenarios.append(f"WHEN {int(scenario_id)} THEN CASE {' '.join(branches)} END")
+    return f"CASE x.scenario_id {' '.join(scenarios)} END"
+
 
 CANDIDATE_COUNTS = """
 SELECT excluded, COUNT(*), SUM(CASE WHEN eligible_offset IS NULL THEN 1 ELSE 0 END)
@@ -264,4 +288,9 @@ JOIN dunning_actioninvoice l ON l.action_id = a.id
 JOIN receivables_invoice i ON i.id = l.invoice_id
 WHERE a.run_id = %(run_id)s
 ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
+"""
+
+# Open items within reach of a step (credit notes included: counted from the index alone).
+CONSIDERED = """
+SELECT COUNT(*) FROM receivables_invoice WHERE status = 'open' AND due_date <= %(horizon)s
 """
