@@ -19,7 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -143,7 +144,14 @@ def customer_list(*, user, filters: CustomerFilters) -> QuerySet:
         customers = customers.filter(overdue_balance__gt=0)
     if f.on_hold is not None:
         customers = customers.filter(on_hold=f.on_hold)
-    ordering, _key, _descending = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    ordering, key, descending = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    if text or f.on_hold is not None:
+        # A search or the on-hold flag keeps few rows that no index finds. Walking the sort
+        # index and reading each row to test it costs random reads over the whole table (4x
+        # slower than a plain scan at 33,000 customers on SQLite); sorting by an expression
+        # the index does not cover makes the database scan, then sort the few matches.
+        value = Concat(F(key), Value("")) if key in ("name", "code") else F(key) + Value(0)
+        ordering = (value.desc() if descending else value.asc(), "id")
     return customers.order_by(*ordering)
 
 
