@@ -71,7 +71,7 @@ def test_it_answers_an_xlsx_download(tmp_path):
     assert response["Content-Disposition"] == 'attachment; filename="aged.xlsx"'
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     content = b"".join(response.streaming_content)
-    response.close()
+    response.file_to_stream.close()
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 4
     assert sheet["D4"].value == -99.99
