@@ -66,12 +66,11 @@ def invoice_list(request):
     criteria = form.criteria()
     as_of = today()
     queryset = invoices_matching(criteria, as_of=as_of)
+    paging = {"sort": form.ordering(), "size": PAGE_SIZE, "any_status": criteria.status is None}
     try:
-        page = invoice_page(
-            queryset, sort=form.ordering(), cursor=request.GET.get("after"), size=PAGE_SIZE
-        )
+        page = invoice_page(queryset, cursor=request.GET.get("after"), **paging)
     except BadCursor:
-        page = invoice_page(queryset, sort=form.ordering(), cursor=None, size=PAGE_SIZE)
+        page = invoice_page(queryset, cursor=None, **paging)
     for invoice in page.rows:
         invoice.days_overdue = days_overdue(
             kind=invoice.kind, status=invoice.status, due_date=invoice.due_date, as_of=as_of
