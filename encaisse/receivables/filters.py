@@ -27,9 +27,10 @@ class InvoiceCriteria:
 
     ``status`` is ``open`` or ``settled``; ``overdue`` selects open invoices past their due date
     (``False``: everything else); ``bucket`` selects open documents whose days past due fall in
-    that ageing bucket. ``customer_code`` and ``number`` are exact; ``customer_search`` matches
-    a customer code exactly or a name in part; ``number_prefix`` matches the start of a number.
-    Amount bounds apply to the amount incl. tax (signed: a credit note is negative)."""
+    that ageing bucket. ``customer_code`` and ``number`` are exact. ``customer_search`` is a
+    customer code (then only that customer) or else part of a name; ``number_prefix`` matches
+    the start of a number. Amount bounds apply to the amount incl. tax (signed: a credit note
+    is negative)."""
 
     status: str | None = None
     overdue: bool | None = None
@@ -95,9 +96,7 @@ def invoices_matching(
     if c.number_prefix:
         queryset = queryset.filter(_number_starts_with(c.number_prefix))
     if c.customer_search:
-        term = c.customer_search
-        customers = Customer.objects.filter(Q(code__iexact=term) | Q(name__icontains=term))
-        queryset = queryset.filter(customer_id__in=_ids_or_subquery(customers))
+        queryset = queryset.filter(customer_id__in=_customers_found(c.customer_search))
     if c.overdue is True:
         queryset = queryset.filter(overdue_condition(as_of))
     elif c.overdue is False:
@@ -115,8 +114,18 @@ SEARCH_IDS_LIMIT = 1000
 
 
 def _ids_or_subquery(queryset: QuerySet):
+    queryset = queryset.order_by()
     ids = list(queryset.values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
     return ids if len(ids) <= SEARCH_IDS_LIMIT else queryset.values("id")
+
+
+def _customers_found(term: str):
+    """The customer whose code is ``term`` (as typed or in capitals: a seek on the unique
+    code), else the customers whose name contains it."""
+    by_code = list(
+        Customer.objects.filter(code__in={term, term.upper()}).values_list("id", flat=True)
+    )
+    return by_code or _ids_or_subquery(Customer.objects.filter(name__icontains=term))
 
 
 def _number_starts_with(prefix: str) -> Q:
