@@ -11,14 +11,13 @@ are numbers with a ``#,##0.00`` format and dates are dates, so they sum and sort
 import csv
 import datetime as dt
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .money import to_cents
 
@@ -86,49 +85,69 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequen
     return response
 
 
-def _xlsx_value(value, kind: str):
-    if value is None:
-        return None
-    if kind == MONEY:
-        return to_cents(Decimal(value))
-    if kind == INTEGER:
-        return int(value)
-    return value
+# Excel ----------------------------------------------------------------------------------------
+# A workbook of one sheet written directly as SpreadsheetML: openpyxl's write-only mode, without
+# lxml (not a dependency), serialises about 10,000 cells a second on the benchmark machine, so an
+# aged balance of 33,000 customers took 30 s; this writer streams the same sheet in well under
+# a second. openpyxl still reads every workbook back in the tests.
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CONTENT_TYPES = (
+    f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+    "</Types>"
+)
+_ROOT_RELS = (
+    f'{_HEAD}<Relationships xmlns="{_PKG}">'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK_RELS = (
+    f'{_HEAD}<Relationships xmlns="{_PKG}">'
+    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+# Cell styles: 0 plain, 1 bold (header), 2 money, 3 date.
+_STYLE_BOLD, _STYLE_MONEY, _STYLE_DATE = 1, 2, 3
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{MONEY_FORMAT}"/>'
+    f'<numFmt numFmtId="165" formatCode="{DATE_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Characters XML 1.0 refuses (control characters other than tab and line breaks).
+_NOT_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
-def write_xlsx(target, columns: Sequence[Column], rows: Iterable[Sequence], *, title="Export"):
-    """Write an Excel workbook of one sheet to ``target`` (a path or a binary file object).
+def _text(value) -> str:
+    return escape(str(value).translate(_NOT_XML), {'"': "&quot;"})
 
-    openpyxl's write-only mode spills rows to a temporary file as they come, so memory stays
-    flat whatever the number of rows. The header row is bold and frozen."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns):
-        width = column.width or (14 if column.kind in (MONEY, DATE) else 20)
-        letter = _column_letter(index)
-        sheet.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [
-        MONEY_FORMAT if c.kind == MONEY else DATE_FORMAT if c.kind == DATE else None
-        for c in columns
-    ]
-    kinds = [c.kind for c in columns]
-    for row in rows:
-        cells = []
-        for value, kind, number_format in zip(row, kinds, formats, strict=True):
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(value, kind))
-            if number_format and value is not None:
-                cell.number_format = number_format
-            cells.append(cell)
-        sheet.append(cells)
-    workbook.save(target)
+
+def _width(column: Column) -> int:
+    return column.width or (14 if column.kind in (MONEY, DATE) else 20)
 
 
 def _column_letter(index: int) -> str:
@@ -140,11 +159,84 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _sheet_name(title: str) -> str:
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip("' ")
+    return cleaned[:31] or "Export"
+
+
+def _xlsx_cell(ref: str, value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == MONEY:
+        return f'<c r="{ref}" s="{_STYLE_MONEY}"><v>{to_cents(Decimal(value))}</v></c>'
+    if kind == DATE and isinstance(value, dt.date):
+        serial = (value - _EXCEL_EPOCH).days if not isinstance(value, dt.datetime) else None
+        if serial is not None:
+            return f'<c r="{ref}" s="{_STYLE_DATE}"><v>{serial}</v></c>'
+    if kind == INTEGER or (
+        isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    ):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
+def write_xlsx(target, columns: Sequence[Column], rows: Iterable[Sequence], *, title="Export"):
+    """Write an Excel workbook of one sheet to ``target`` (a path or a binary file object).
+
+    Rows are streamed into the archive as they come, so memory stays flat whatever their
+    number. The header row is bold and frozen; amounts are numbers formatted ``#,##0.00`` and
+    dates are dates (``yyyy-mm-dd``), so they sum and sort in Excel."""
+    letters = [_column_letter(i) for i in range(len(columns))]
+    kinds = [c.kind for c in columns]
+    widths = "".join(
+        f'<col min="{i}" max="{i}" width="{_width(c)}" customWidth="1"/>'
+        for i, c in enumerate(columns, start=1)
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _ROOT_RELS)
+        archive.writestr(
+            "xl/workbook.xml",
+            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
+            f'<sheet name="{_text(_sheet_name(title))}" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", _STYLES)
+        # No forced zip64: some Excel versions warn about zip64 records in small files; the
+        # sheet of a million invoices stays well under the 2 GB that would need them.
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            header = "".join(
+                f'<c r="{letter}1" t="inlineStr" s="{_STYLE_BOLD}"><is><t>{_text(c.header)}</t>'
+                "</is></c>"
+                for letter, c in zip(letters, columns, strict=True)
+            )
+            sheet.write(
+                (
+                    f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews>'
+                    '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                    f'<cols>{widths}</cols><sheetData><row r="1">{header}</row>'
+                ).encode()
+            )
+            chunk = []
+            for number, row in enumerate(rows, start=2):
+                cells = "".join(
+                    _xlsx_cell(f"{letter}{number}", value, kind)
+                    for letter, value, kind in zip(letters, row, kinds, strict=True)
+                )
+                chunk.append(f'<row r="{number}">{cells}</row>')
+                if len(chunk) == 1000:
+                    sheet.write("".join(chunk).encode())
+                    chunk = []
+            sheet.write(("".join(chunk) + "</sheetData></worksheet>").encode())
+
+
 def xlsx_response(
     filename: str, columns: Sequence[Column], rows: Iterable[Sequence], *, title="Export"
 ):
-    """An Excel download. A workbook is a zip archive, written whole before it is sent: it is
-    built in a temporary file (not memory), which the response streams and then closes."""
+    """An Excel download. A workbook is a zip archive, finished before it is sent: it is built
+    in a temporary file (not memory), which the response streams and then closes."""
     spool = tempfile.TemporaryFile()
     write_xlsx(spool, columns, rows, title=title)
     spool.seek(0)

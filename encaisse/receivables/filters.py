@@ -27,9 +27,10 @@ class InvoiceCriteria:
 
     ``status`` is ``open`` or ``settled``; ``overdue`` selects open invoices past their due date
     (``False``: everything else); ``bucket`` selects open documents whose days past due fall in
-    that ageing bucket. ``customer_code`` and ``number`` are exact; ``customer_search`` matches
-    a customer code exactly or a name in part; ``number_prefix`` matches the start of a number.
-    Amount bounds apply to the amount incl. tax (signed: a credit note is negative)."""
+    that ageing bucket. ``customer_code`` and ``number`` are exact. ``customer_search`` is a
+    customer code (then only that customer) or else part of a name; ``number_prefix`` matches
+    the start of a number. Amount bounds apply to the amount incl. tax (signed: a credit note
+    is negative)."""
 
     status: str | None = None
     overdue: bool | None = None
@@ -93,11 +94,9 @@ def invoices_matching(
         # Lets the database seek the unique (kind, number) index instead of scanning.
         queryset = queryset.filter(kind__in=InvoiceKind.values)
     if c.number_prefix:
-        queryset = queryset.filter(number__istartswith=c.number_prefix)
+        queryset = queryset.filter(_number_starts_with(c.number_prefix))
     if c.customer_search:
-        term = c.customer_search
-        customers = Customer.objects.filter(Q(code__iexact=term) | Q(name__icontains=term))
-        queryset = queryset.filter(customer_id__in=customers.values("id"))
+        queryset = queryset.filter(customer_id__in=_customers_found(c.customer_search))
     if c.overdue is True:
         queryset = queryset.filter(overdue_condition(as_of))
     elif c.overdue is False:
@@ -105,6 +104,39 @@ def invoices_matching(
     if c.bucket is not None:
         queryset = queryset.filter(bucket_condition(c.bucket, as_of))
     return queryset
+
+
+# A search narrows a million invoices to a few: resolving it to ids first lets the database seek
+# the customer or number index for those ids, where a subquery would make it walk the due-date
+# index and test every open invoice. Past this many ids the search is broad, and walking the
+# due-date index finds a page of matches quickly: the subquery is kept.
+SEARCH_IDS_LIMIT = 1000
+
+
+def _ids_or_subquery(queryset: QuerySet):
+    queryset = queryset.order_by()
+    ids = list(queryset.values_list("id", flat=True)[: SEARCH_IDS_LIMIT + 1])
+    return ids if len(ids) <= SEARCH_IDS_LIMIT else queryset.values("id")
+
+
+def _customers_found(term: str):
+    """The customer whose code is ``term`` (as typed or in capitals: a seek on the unique
+    code), else the customers whose name contains it."""
+    by_code = list(
+        Customer.objects.filter(code__in={term, term.upper()}).values_list("id", flat=True)
+    )
+    return by_code or _ids_or_subquery(Customer.objects.filter(name__icontains=term))
+
+
+def _number_starts_with(prefix: str) -> Q:
+    """Numbers starting with ``prefix`` as typed or in capitals, by a range seek on the unique
+    (kind, number) index. The range assumes code-point order (SQLite, PostgreSQL's C
+    collation); ``startswith`` keeps the answer exact whatever the collation."""
+    ranges = Q()
+    for start in sorted({prefix, prefix.upper()}):
+        ranges |= Q(number__gte=start, number__lt=start + "\U0010ffff", number__startswith=start)
+    matching = Invoice.objects.filter(ranges, kind__in=InvoiceKind.values)
+    return Q(id__in=_ids_or_subquery(matching))
 
 
 # Ordering and keyset pages --------------------------------------------------------------------
@@ -142,11 +174,15 @@ class Page:
     next_cursor: str | None
 
 
-def invoice_page(queryset: QuerySet, *, sort: str, cursor: str | None, size: int) -> Page:
+def invoice_page(
+    queryset: QuerySet, *, sort: str, cursor: str | None, size: int, any_status: bool = False
+) -> Page:
     """One page of ``queryset`` in ``sort`` order, starting after ``cursor``.
 
     The cursor is ``<value>~<id>`` of the last row shown; the next page is a seek past it
-    (``value > v OR (value = v AND id > i)``), never an OFFSET."""
+    (``value > v OR (value = v AND id > i)``), never an OFFSET. With ``any_status`` (no status
+    filter) the page is read once per status and merged: each read walks the (status, due date,
+    id) index, where one read over both statuses would sort the whole table."""
     ordering = INVOICE_SORTS.get(sort, INVOICE_SORTS[DEFAULT_SORT])
     descending = ordering.startswith("-")
     field = ordering.lstrip("-")
@@ -163,7 +199,13 @@ def invoice_page(queryset: QuerySet, *, sort: str, cursor: str | None, size: int
             & (Q(**{f"{field}__{after}": value}) | Q(**{"id__" + after: last_id}))
         )
     id_order = "-id" if descending else "id"
-    rows = list(queryset.order_by(ordering, id_order)[: size + 1])
+    parts = [queryset.filter(status=s) for s in InvoiceStatus.values] if any_status else [queryset]
+    rows = []
+    for part in parts:
+        rows += part.order_by(ordering, id_order)[: size + 1]
+    if any_status:
+        rows.sort(key=lambda row: (getattr(row, field), row.id), reverse=descending)
+        rows = rows[: size + 1]
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -4,7 +4,7 @@ The aged balance is one GROUP BY over open invoices with a conditional sum per b
 over unallocated payments; nothing is computed row by row in Python."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, Q, Sum, Value, When
@@ -205,5 +205,6 @@ def aged_balance_for(
     lookups = {k: v for k, v in lookups.items() if v is not None}
     balance = aged_balance(as_of=as_of, customer_filter=Q(**lookups) if lookups else None)
     key = AGED_SORTS.get(sort, AGED_SORTS["code"])
-    balance.rows.sort(key=lambda row: (key(row), row.customer_code))
-    return balance
+    return replace(
+        balance, rows=sorted(balance.rows, key=lambda row: (key(row), row.customer_code))
+    )

@@ -21,6 +21,7 @@ from encaisse.company.selectors import company_age_buckets
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 from encaisse.core.exports import csv_response, xlsx_response
+from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 
 from .exports import INVOICE_COLUMNS, aged_balance_columns, aged_balance_rows, invoice_rows
@@ -66,12 +67,11 @@ def invoice_list(request):
     criteria = form.criteria()
     as_of = today()
     queryset = invoices_matching(criteria, as_of=as_of)
+    paging = {"sort": form.ordering(), "size": PAGE_SIZE, "any_status": criteria.status is None}
     try:
-        page = invoice_page(
-            queryset, sort=form.ordering(), cursor=request.GET.get("after"), size=PAGE_SIZE
-        )
+        page = invoice_page(queryset, cursor=request.GET.get("after"), **paging)
     except BadCursor:
-        page = invoice_page(queryset, sort=form.ordering(), cursor=None, size=PAGE_SIZE)
+        page = invoice_page(queryset, cursor=None, **paging)
     for invoice in page.rows:
         invoice.days_overdue = days_overdue(
             kind=invoice.kind, status=invoice.status, due_date=invoice.due_date, as_of=as_of
@@ -168,9 +168,12 @@ def _aged_balance(request):
 def aged_balance_page(request):
     form, balance = _aged_balance(request)
     page = Paginator(balance.rows, AGED_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = balance.totals  # a property that adds up every row: read it once
     context = {
         "form": form,
         "balance": balance,
+        "totals": totals,
+        "total_balance": sum(totals.values(), ZERO),
         "page": page,
         "rows": page.object_list,
         "is_today": balance.as_of == today(),

@@ -71,6 +71,19 @@ def test_it_answers_an_xlsx_download(tmp_path):
     assert response["Content-Disposition"] == 'attachment; filename="aged.xlsx"'
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     content = b"".join(response.streaming_content)
+    response.file_to_stream.close()
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 4
     assert sheet["D4"].value == -99.99
+
+
+def test_it_escapes_text_for_excel(tmp_path):
+    path = tmp_path / "odd.xlsx"
+    columns = [Column(f"c{n}") for n in range(28)]
+    row = ['<Dupont & Fils> "SA"\x01', *range(1, 28)]
+    write_xlsx(path, columns, [row], title="Balance: 2026/03 [v2]")
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet.title == "Balance  2026 03  v2"
+    assert sheet["A2"].value == '<Dupont & Fils> "SA"'
+    assert sheet["AB1"].value == "c27" and sheet["AB2"].value == 27
