@@ -49,7 +49,9 @@ class AuditQuery(Schema):
     action: str | None = Field(None, examples=["update"])
     date_from: dt.date | None = Field(None, description="From this day (company time zone).")
     date_to: dt.date | None = Field(None, description="Up to and including this day.")
-    q: str | None = Field(None, max_length=100, description="Part of the object's name, or its id.")
+    q: str | None = Field(
+        None, max_length=100, description="Part of the object's name (a customer's holds its code)."
+    )
 
 
 def _unprocessable(field: str, message: str) -> ApiError:

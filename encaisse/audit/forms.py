@@ -26,7 +26,7 @@ class AuditFilterForm(forms.Form):
         label=_("Object"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or id")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, code, number")}),
     )
 
     def __init__(self, *args, **kwargs):

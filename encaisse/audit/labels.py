@@ -142,6 +142,18 @@ def _pairs(changes):
             yield name, (None, change)
 
 
+def entry_changes(entry: AuditEntry) -> list[Change]:
+    return [
+        Change(
+            field=name,
+            label=field_label(entry.object_type, name),
+            before=value_label(entry.object_type, name, before),
+            after=value_label(entry.object_type, name, after),
+        )
+        for name, (before, after) in _pairs(entry.changes)
+    ]
+
+
 def audit_rows(entries, capabilities) -> list[AuditRow]:
     """Entries as the log page shows them: words for types, actions and fields, and links."""
     return [
@@ -150,15 +162,7 @@ def audit_rows(entries, capabilities) -> list[AuditRow]:
             type_label=object_type_label(entry.object_type),
             action_label=action_label(entry.action),
             url=object_url(entry, capabilities),
-            changes=[
-                Change(
-                    field=name,
-                    label=field_label(entry.object_type, name),
-                    before=value_label(entry.object_type, name, before),
-                    after=value_label(entry.object_type, name, after),
-                )
-                for name, (before, after) in _pairs(entry.changes)
-            ],
+            changes=entry_changes(entry),
         )
         for entry in entries
     ]

@@ -55,7 +55,10 @@ class CompanyForm(forms.ModelForm):
         self.initial["aging_bucket_bounds"] = format_bucket_bounds(
             self.instance.aging_bucket_bounds or []
         )
+        # The section's title already says "default payment terms".
+        self.fields["default_terms_kind"].label = _("Kind")
         days = self.fields["default_terms_days"]
+        days.label = _("N (days)")
         days.validators.append(MaxValueValidator(MAX_TERMS_DAYS))
         days.widget.attrs.update({"min": 0, "max": MAX_TERMS_DAYS})
 

@@ -164,9 +164,8 @@ def test_it_filters_by_actor(manager_client, log, credit_manager):
     assert _shown(response) == [log["company_updated"].pk, log["invoice_updated"].pk]
 
 
-def test_it_filters_by_the_object_id(manager_client, log):
-    dupont_id = log["dupont_created"].object_id
-    response = manager_client.get(LOG, {"q": dupont_id, "object_type": "customers.customer"})
+def test_it_finds_a_customer_by_its_code(manager_client, log):
+    response = manager_client.get(LOG, {"q": "(c1)"})
     assert _shown(response) == [log["dupont_updated"].pk, log["dupont_created"].pk]
 
 
