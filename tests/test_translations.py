@@ -172,3 +172,23 @@ def test_every_user_facing_string_has_a_french_translation():
     assert not missing, f"{len(missing)} string(s) without French translation:\n" + "\n".join(
         missing
     )
+
+
+def test_each_string_is_translated_in_one_catalogue_only():
+    """Django merges the catalogues and the project's wins: a second translation of the same
+    string in an app's catalogue would never show, and would mislead whoever edits it."""
+    seen: dict[tuple, str] = {}
+    twice = []
+    for po_path in sorted(ROOT.rglob("locale/fr/LC_MESSAGES/django.po")):
+        where = str(po_path.relative_to(ROOT))
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.msgid:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen:
+                twice.append(f"{entry.msgid!r}: {seen[key]} and {where}")
+            seen.setdefault(key, where)
+    assert not twice, (
+        "translated in two catalogues (a string that several apps use belongs in the project's "
+        "catalogue, encaisse/locale):\n" + "\n".join(twice)
+    )

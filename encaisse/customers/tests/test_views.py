@@ -281,7 +281,9 @@ def test_the_form_shows_bad_identifiers_and_duplicate_codes_on_their_fields(coll
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "siren" in errors and "code" in errors
-    assert errors["siren"] == ["123456789 n'est pas un SIREN valide (9 chiffres avec une clé valide)."]
+    assert errors["siren"] == [
+        "123456789 n'est pas un SIREN valide (9 chiffres avec une clé valide)."
+    ]
     assert "SIREN valide" in response.content.decode()
     assert Customer.objects.count() == 1
 
