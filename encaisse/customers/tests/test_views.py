@@ -337,3 +337,10 @@ def test_removing_a_contact_needs_a_post(collector_client):
     url = reverse("customers:contact_delete", args=[customer.pk, contact.pk])
     assert collector_client.get(url).status_code == 405
     assert Contact.objects.exists()
+
+
+def test_a_bad_filter_value_is_ignored_and_the_others_kept(collector_client):
+    make_customer("C1", "Dupont SA")
+    make_customer("C2", "Martin SARL")
+    response = collector_client.get(reverse("customers:list"), {"q": "martin", "collector": "x"})
+    assert [c.code for c in response.context["customers"]] == ["C2"]
