@@ -50,16 +50,18 @@ class CustomerFilterForm(forms.Form):
 
     def to_filters(self, user) -> CustomerFilters:
         """The filters asked for; fields that did not validate are ignored."""
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # cleaned_data then holds the fields that validated
+        data = self.cleaned_data
         collector = data.get("collector") or ""
         segment = data.get("segment")
+        collector_id = None
+        if collector == MINE:
+            collector_id = user.pk
+        elif collector.isdigit():
+            collector_id = int(collector)
         return CustomerFilters(
             q=data.get("q") or "",
-            collector_id=user.pk
-            if collector == MINE
-            else int(collector)
-            if collector.isdigit()
-            else None,
+            collector_id=collector_id,
             unassigned=collector == UNASSIGNED,
             segment_id=segment.pk if segment else None,
             overdue=bool(data.get("overdue")),
