@@ -451,12 +451,11 @@ class InvoiceDunningState(models.Model):
     (a step reached is never fired again) and catches up (an invoice jumps to the step it
     should be at, once).
 
-    The invoice's progress is ``base_offset + (as_of - anchor_on)`` days: at first the days from
-    the due date (``anchor_on`` empty means the due date, so a changed due date is followed,
-    base 0). A partial payment re-anchors it: ``anchor_on`` becomes the payment date and
-    ``base_offset`` the offset of the last step reached, so the later steps keep their spacing
-    but count from the payment. ``open_amount_seen`` is the open
-    amount the run last saw, which is how it notices a payment."""
+    Step offsets count from ``anchor_on``; empty means the invoice's due date (so a changed
+    due date is followed). A partial payment re-anchors the invoice: ``anchor_on`` becomes the
+    payment date minus the offset of the last step reached, so that step counts as reached on
+    the payment date and the next steps keep their spacing from it. ``open_amount_seen`` is
+    the open amount the run last saw, which is how it notices a payment."""
 
     invoice = models.OneToOneField(
         "receivables.Invoice",
@@ -470,7 +469,6 @@ class InvoiceDunningState(models.Model):
     last_offset = models.SmallIntegerField(null=True, blank=True)
     last_step_on = models.DateField(null=True, blank=True)
     anchor_on = models.DateField(null=True, blank=True, help_text="Empty: the due date.")
-    base_offset = models.SmallIntegerField(default=0)
     open_amount_seen = models.DecimalField(**MONEY)
     updated_at = models.DateTimeField()
 
