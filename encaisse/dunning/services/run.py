@@ -237,7 +237,11 @@ def _settle_promises(cursor, *, vendor: str, params: dict, as_of: dt.date) -> di
 
 
 def _money(value) -> str:
-    return f"{to_cents(Decimal(str(value))):.2f}"
+    # SQLite returns floats, already rounded to the cent by the SQL (ROUND(..., 2)): the
+    # nearest double of a two-decimal amount prints back exactly. PostgreSQL returns Decimals.
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return f"{to_cents(Decimal(value)):.2f}"
 
 
 def payload(run_id: int, *, dry_run: bool = False) -> list[dict]:
