@@ -351,12 +351,22 @@ class Action(models.Model):
     create manual ones. Emails and letters are sent by the correspondence feature, which moves
     them to done."""
 
+    # Foreign keys without their own index where another index leads with them, or where
+    # nothing looks actions up by them: the run inserts hundreds of thousands of rows.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="dunning_actions"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="dunning_actions",
+        db_index=False,  # action_customer_idx
     )
     source = models.CharField(_("source"), max_length=16, choices=ActionSource.choices)
     step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        Step,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     template_code = models.SlugField(_("template"), max_length=64, blank=True)
@@ -384,15 +394,30 @@ class Action(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -426,12 +451,17 @@ class ActionInvoice(models.Model):
     """One invoice an action is about, with the amount it asks for: the open amount net of
     blocked (disputed) amounts, penalties excluded, at the time of the action."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lines")
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # action_invoice_once leads with it
+    )
     invoice = models.ForeignKey(
         "receivables.Invoice", on_delete=models.CASCADE, related_name="dunning_lines"
     )
     step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     amount_due = models.DecimalField(_("amount due"), **MONEY)
 
@@ -440,7 +470,6 @@ class ActionInvoice(models.Model):
             models.UniqueConstraint(fields=["action", "invoice"], name="action_invoice_once"),
             models.CheckConstraint(condition=Q(amount_due__gt=0), name="action_invoice_due_gt_0"),
         ]
-        indexes = [models.Index(fields=["invoice"], name="action_invoice_idx")]
 
     def __str__(self):
         return f"{self.action_id}: {self.invoice_id} {self.amount_due}"
@@ -464,7 +493,7 @@ class InvoiceDunningState(models.Model):
         related_name="dunning_state",
     )
     last_step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     last_offset = models.SmallIntegerField(null=True, blank=True)
     last_step_on = models.DateField(null=True, blank=True)
