@@ -31,7 +31,6 @@ from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from encaisse.audit.services import audit_record
-from encaisse.core.money import to_cents
 
 from ..choices import ActionSource, PromiseStatus
 from ..models import Action, ActionInvoice, Block, PromiseToPay, Run, Scenario, Step
@@ -237,50 +236,51 @@ def _settle_promises(cursor, *, vendor: str, params: dict, as_of: dt.date) -> di
 
 
 def _money(value) -> str:
-    # SQLite returns floats, already rounded to the cent by the SQL (ROUND(..., 2)): the
-    # nearest double of a two-decimal amount prints back exactly. PostgreSQL returns Decimals.
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return f"{to_cents(Decimal(value)):.2f}"
+    # The SQL already rounded every amount to the cent (ROUND(..., 2)); this only prints two
+    # decimals (SQLite may hand back 1050.5, PostgreSQL Decimal("1050.50")).
+    return f"{value:.2f}"
 
 
 def payload(run_id: int, *, dry_run: bool = False) -> list[dict]:
     """The actions of a run as plain dicts, one per action, in customer code order:
     ``customer_code``, ``step`` (``J+15``; None for a call after a broken promise), ``channel``,
-    ``invoices`` (``number``, ``amount_due``) and ``total``, amounts as strings with two
-    decimals (exact, unlike JSON numbers)."""
-    actions: list[dict] = []
+    ``invoices`` (``number``, ``due_date``, ``amount_due``) and ``total``, amounts as strings
+    with two decimals (exact, unlike JSON numbers)."""
+    invoices: dict[int, list[dict]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql.PAYLOAD, {"run_id": run_id})
-        current = None
-        for row in cursor.fetchall():
-            (action_id, code, name, source, channel, status, priority, total) = row[:8]
-            (offset, step_name, scenario, number, amount_due, due_date, assignee) = row[8:]
-            if current is None or current["_id"] != action_id:
-                current = {
-                    "_id": action_id,
-                    "id": None if dry_run else action_id,
-                    "customer_code": code,
-                    "customer_name": name,
-                    "scenario": scenario,
-                    "step": None if offset is None else f"J{offset:+d}",
-                    "step_name": step_name,
-                    "channel": channel,
-                    "source": source,
-                    "status": status,
-                    "priority": priority,
-                    "assigned_to_id": assignee,
-                    "invoices": [],
-                    "total": _money(total),
-                }
-                actions.append(current)
-            current["invoices"].append(
-                {
-                    "number": number,
-                    "due_date": str(due_date)[:10],
-                    "amount_due": _money(amount_due),
-                }
-            )
-    for action in actions:
-        del action["_id"]
-    return actions
+        cursor.execute(sql.PAYLOAD_LINES, {"run_id": run_id})
+        for action_id, number, due_date, amount_due in cursor.fetchall():
+            line = {"number": number, "due_date": due_date, "amount_due": _money(amount_due)}
+            invoices.setdefault(action_id, []).append(line)
+        cursor.execute(sql.PAYLOAD_ACTIONS, {"run_id": run_id})
+        return [
+            {
+                "id": None if dry_run else action_id,
+                "customer_code": code,
+                "customer_name": name,
+                "scenario": scenario,
+                "step": None if offset is None else f"J{offset:+d}",
+                "step_name": step_name,
+                "channel": channel,
+                "source": source,
+                "status": status,
+                "priority": priority,
+                "assigned_to_id": assignee,
+                "invoices": invoices.get(action_id, []),
+                "total": _money(total),
+            }
+            for (
+                action_id,
+                code,
+                name,
+                source,
+                channel,
+                status,
+                priority,
+                total,
+                offset,
+                step_name,
+                scenario,
+                assignee,
+            ) in cursor.fetchall()
+        ]

@@ -290,18 +290,25 @@ FROM dunning_tmp_due
 """
 
 # What the run created, for the command's output and the preview (read before a dry run
-# rolls back).
-PAYLOAD = """
+# rolls back): the actions in customer order, then their lines.
+PAYLOAD_ACTIONS = """
 SELECT a.id, c.code, c.name, a.source, a.channel, a.status, a.priority, a.total,
-    st.offset_days, st.name, sc.code, i.number, l.amount_due, i.due_date, a.assigned_to_id
+    st.offset_days, st.name, sc.code, a.assigned_to_id
 FROM dunning_action a
 JOIN customers_customer c ON c.id = a.customer_id
 LEFT JOIN dunning_step st ON st.id = a.step_id
 LEFT JOIN dunning_scenario sc ON sc.id = st.scenario_id
-JOIN dunning_actioninvoice l ON l.action_id = a.id
+WHERE a.run_id = %(run_id)s
+ORDER BY c.code, a.priority DESC, a.channel, a.id
+"""
+
+PAYLOAD_LINES = """
+SELECT l.action_id, i.number, CAST(i.due_date AS TEXT), l.amount_due
+FROM dunning_actioninvoice l
+JOIN dunning_action a ON a.id = l.action_id
 JOIN receivables_invoice i ON i.id = l.invoice_id
 WHERE a.run_id = %(run_id)s
-ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
+ORDER BY l.action_id, i.due_date, i.number
 """
 
 # Open items within reach of a step (credit notes included: counted from the index alone).
