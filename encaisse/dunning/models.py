@@ -351,12 +351,22 @@ class Action(models.Model):
     create manual ones. Emails and letters are sent by the correspondence feature, which moves
     them to done."""
 
+    # Foreign keys without their own index where another index leads with them, or where
+    # nothing looks actions up by them: the run inserts hundreds of thousands of rows.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="dunning_actions"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="dunning_actions",
+        db_index=False,  # action_customer_idx
     )
     source = models.CharField(_("source"), max_length=16, choices=ActionSource.choices)
     step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        Step,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     template_code = models.SlugField(_("template"), max_length=64, blank=True)
@@ -384,15 +394,30 @@ class Action(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -426,12 +451,17 @@ class ActionInvoice(models.Model):
     """One invoice an action is about, with the amount it asks for: the open amount net of
     blocked (disputed) amounts, penalties excluded, at the time of the action."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lines")
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # action_invoice_once leads with it
+    )
     invoice = models.ForeignKey(
         "receivables.Invoice", on_delete=models.CASCADE, related_name="dunning_lines"
     )
     step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     amount_due = models.DecimalField(_("amount due"), **MONEY)
 
@@ -440,7 +470,6 @@ class ActionInvoice(models.Model):
             models.UniqueConstraint(fields=["action", "invoice"], name="action_invoice_once"),
             models.CheckConstraint(condition=Q(amount_due__gt=0), name="action_invoice_due_gt_0"),
         ]
-        indexes = [models.Index(fields=["invoice"], name="action_invoice_idx")]
 
     def __str__(self):
         return f"{self.action_id}: {self.invoice_id} {self.amount_due}"
@@ -451,12 +480,11 @@ class InvoiceDunningState(models.Model):
     (a step reached is never fired again) and catches up (an invoice jumps to the step it
     should be at, once).
 
-    The invoice's progress is ``base_offset + (as_of - anchor_on)`` days: at first the days from
-    the due date (``anchor_on`` empty means the due date, so a changed due date is followed,
-    base 0). A partial payment re-anchors it: ``anchor_on`` becomes the payment date and
-    ``base_offset`` the offset of the last step reached, so the later steps keep their spacing
-    but count from the payment. ``open_amount_seen`` is the open
-    amount the run last saw, which is how it notices a payment."""
+    Step offsets count from ``anchor_on``; empty means the invoice's due date (so a changed
+    due date is followed). A partial payment re-anchors the invoice: ``anchor_on`` becomes the
+    payment date minus the offset of the last step reached, so that step counts as reached on
+    the payment date and the next steps keep their spacing from it. ``open_amount_seen`` is
+    the open amount the run last saw, which is how it notices a payment."""
 
     invoice = models.OneToOneField(
         "receivables.Invoice",
@@ -465,12 +493,11 @@ class InvoiceDunningState(models.Model):
         related_name="dunning_state",
     )
     last_step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     last_offset = models.SmallIntegerField(null=True, blank=True)
     last_step_on = models.DateField(null=True, blank=True)
     anchor_on = models.DateField(null=True, blank=True, help_text="Empty: the due date.")
-    base_offset = models.SmallIntegerField(default=0)
     open_amount_seen = models.DecimalField(**MONEY)
     updated_at = models.DateTimeField()
 

@@ -22,6 +22,7 @@ All of it is set-based SQL (``run_sql.py``): a handful of statements whatever th
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,7 +31,6 @@ from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from encaisse.audit.services import audit_record
-from encaisse.core.money import to_cents
 
 from ..choices import ActionSource, PromiseStatus
 from ..models import Action, ActionInvoice, Block, PromiseToPay, Run, Scenario, Step
@@ -51,6 +51,7 @@ COUNT_FIELDS = [
     "promises_broken",
 ]
 JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
+SQLITE_CACHE_KIB = -262144  # negative: KiB
 
 
 @dataclass
@@ -118,6 +119,22 @@ def _params(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
     }
 
 
+@contextmanager
+def _sqlite_cache(cursor, vendor: str):
+    """A 256 MB page cache for the run on SQLite (the default is 2 MB): the run touches every
+    open invoice and writes to large indexes; without it most page reads go to the OS."""
+    if vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    previous = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def _steps_by_scenario() -> dict[int, list[tuple[int, Decimal]]]:
     steps: dict[int, list[tuple[int, Decimal]]] = {}
     for scenario_id, offset, minimum in Step.objects.filter(scenario__active=True).values_list(
@@ -134,7 +151,7 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
     counts["blocks_released"] = Block.objects.filter(
         released_at__isnull=True, ends_on__lt=as_of
     ).update(released_at=now)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _sqlite_cache(cursor, vendor):
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
@@ -150,12 +167,10 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
         steps = _steps_by_scenario()
         cursor.execute(
             sql.CANDIDATES.format(
-                due_case=sql.step_case(steps, with_minimum=False),
-                eligible_case=sql.step_case(steps, with_minimum=True),
-                days_since_due=sql.days_since(vendor, "i.due_date"),
-                days_since_anchor=sql.days_since(vendor, "ds.anchor_on"),
-                days_since_payment=sql.days_since(vendor, f"({sql.PAYMENT_DATE})"),
-                payment_date=sql.PAYMENT_DATE,
+                due_case=sql.step_case(steps, as_of=as_of, with_minimum=False),
+                eligible_case=sql.step_case(steps, as_of=as_of, with_minimum=True),
+                new_anchor=sql.new_anchor(vendor),
+                scan=sql.full_scan(vendor),
             ),
             params,
         )
@@ -221,46 +236,51 @@ def _settle_promises(cursor, *, vendor: str, params: dict, as_of: dt.date) -> di
 
 
 def _money(value) -> str:
-    return f"{to_cents(Decimal(str(value))):.2f}"
+    # The SQL already rounded every amount to the cent (ROUND(..., 2)); this only prints two
+    # decimals (SQLite may hand back 1050.5, PostgreSQL Decimal("1050.50")).
+    return f"{value:.2f}"
 
 
 def payload(run_id: int, *, dry_run: bool = False) -> list[dict]:
     """The actions of a run as plain dicts, one per action, in customer code order:
     ``customer_code``, ``step`` (``J+15``; None for a call after a broken promise), ``channel``,
-    ``invoices`` (``number``, ``amount_due``) and ``total``, amounts as strings with two
-    decimals (exact, unlike JSON numbers)."""
-    actions: list[dict] = []
+    ``invoices`` (``number``, ``due_date``, ``amount_due``) and ``total``, amounts as strings
+    with two decimals (exact, unlike JSON numbers)."""
+    invoices: dict[int, list[dict]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql.PAYLOAD, {"run_id": run_id})
-        current = None
-        for row in cursor.fetchall():
-            (action_id, code, name, source, channel, status, priority, total) = row[:8]
-            (offset, step_name, scenario, number, amount_due, due_date, assignee) = row[8:]
-            if current is None or current["_id"] != action_id:
-                current = {
-                    "_id": action_id,
-                    "id": None if dry_run else action_id,
-                    "customer_code": code,
-                    "customer_name": name,
-                    "scenario": scenario,
-                    "step": None if offset is None else f"J{offset:+d}",
-                    "step_name": step_name,
-                    "channel": channel,
-                    "source": source,
-                    "status": status,
-                    "priority": priority,
-                    "assigned_to_id": assignee,
-                    "invoices": [],
-                    "total": _money(total),
-                }
-                actions.append(current)
-            current["invoices"].append(
-                {
-                    "number": number,
-                    "due_date": str(due_date)[:10],
-                    "amount_due": _money(amount_due),
-                }
-            )
-    for action in actions:
-        del action["_id"]
-    return actions
+        cursor.execute(sql.PAYLOAD_LINES, {"run_id": run_id})
+        for action_id, number, due_date, amount_due in cursor.fetchall():
+            line = {"number": number, "due_date": due_date, "amount_due": _money(amount_due)}
+            invoices.setdefault(action_id, []).append(line)
+        cursor.execute(sql.PAYLOAD_ACTIONS, {"run_id": run_id})
+        return [
+            {
+                "id": None if dry_run else action_id,
+                "customer_code": code,
+                "customer_name": name,
+                "scenario": scenario,
+                "step": None if offset is None else f"J{offset:+d}",
+                "step_name": step_name,
+                "channel": channel,
+                "source": source,
+                "status": status,
+                "priority": priority,
+                "assigned_to_id": assignee,
+                "invoices": invoices.get(action_id, []),
+                "total": _money(total),
+            }
+            for (
+                action_id,
+                code,
+                name,
+                source,
+                channel,
+                status,
+                priority,
+                total,
+                offset,
+                step_name,
+                scenario,
+                assignee,
+            ) in cursor.fetchall()
+        ]

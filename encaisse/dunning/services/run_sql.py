@@ -2,8 +2,10 @@
 
 Each statement works on the whole ledger at once (no statement per invoice). Work tables are
 temporary tables of the run's connection, dropped at the end (or with a rolled-back dry run).
-Parameters are named (``%(as_of)s``); ``days_since(column)`` is the only dialect difference:
-whole days from ``column`` to the run's date."""
+Parameters are named (``%(as_of)s``); the dialect differences are date arithmetic
+(``days_since``, ``new_anchor``) and ``full_scan``."""
+
+import datetime as dt
 
 TEMP_TABLES = ["dunning_tmp_due", "dunning_tmp_candidate", "dunning_tmp_customer"]
 TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised", "dunning_tmp_changed"]
@@ -14,6 +16,10 @@ TEMP_KEYS = [
 ]
 # Work tables indexed after they are filled (the others before the big join).
 CHANGED_KEY = ("dunning_tmp_changed", "invoice_id")
+
+
+def full_scan(vendor: str) -> str:
+    return "" if vendor == "postgresql" else "NOT INDEXED"
 
 
 def days_since(vendor: str, column: str) -> str:
@@ -93,7 +99,7 @@ PAYMENT_DATE = """
 # Invoices whose open amount changed since the run last saw it, with their new anchor.
 CHANGED = """
 CREATE TEMPORARY TABLE dunning_tmp_changed AS
-SELECT invoice_id, anchor_on, base_offset, open_amount, reanchor
+SELECT invoice_id, anchor_on, open_amount, reanchor
 FROM dunning_tmp_candidate WHERE changed = 1
 """
 
@@ -101,8 +107,6 @@ REMEMBER_CHANGED = """
 UPDATE dunning_invoicedunningstate SET
     anchor_on = (SELECT c.anchor_on FROM dunning_tmp_changed c
                  WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
-    base_offset = (SELECT c.base_offset FROM dunning_tmp_changed c
-                   WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
     open_amount_seen = (SELECT c.open_amount FROM dunning_tmp_changed c
                         WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
     updated_at = %(now)s
@@ -156,12 +160,16 @@ JOIN dunning_promisetopay p ON p.id = pi.promise_id
 WHERE p.status = 'open' AND {days_since_promise} <= p.grace_days
 """
 
-# Every open invoice within reach of a step, with its progress (days from its anchor, see
-# InvoiceDunningState; re-anchored here when its open amount went down after a step), the most
-# advanced step it has passed and not reached yet (due_offset), the most advanced such step
-# whose minimum its amount due meets (eligible_offset), and why it is excluded, if it is. The
-# two step columns are CASE expressions compiled from the steps (``step_case``): no look-up per
-# invoice. Kept: the rows with a step due, and those whose open amount changed.
+# Every open invoice within reach of a step, with the date its offsets count from (ref_date:
+# the anchor of InvoiceDunningState, else the due date; re-anchored here when the open amount
+# went down after a step), the most advanced step it has passed and not reached yet
+# (due_offset), the most advanced such step whose minimum its amount due meets
+# (eligible_offset), and why it is excluded, if it is. The step columns are CASE expressions
+# compiled from the steps (``step_case``) comparing ref_date with literal dates: no look-up
+# and no date arithmetic per invoice. Kept: the rows with a step due, and those whose open
+# amount changed. ``{scan}`` is ``NOT INDEXED`` on SQLite: most open invoices are within reach,
+# and reading the table in order is several times faster than fetching each row through the
+# due-date index (PostgreSQL's planner chooses its sequential scan by itself).
 CANDIDATES = """
 CREATE TEMPORARY TABLE dunning_tmp_candidate AS
 SELECT x.*, {due_case} AS due_offset, {eligible_case} AS eligible_offset
@@ -170,14 +178,10 @@ FROM (
         i.open_amount AS open_amount,
         ROUND(i.open_amount - COALESCE(ib.blocked_amount, 0), 2) AS amount_due,
         CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
-             THEN ds.last_offset + {days_since_payment}
-             WHEN ds.anchor_on IS NULL THEN {days_since_due}
-             ELSE ds.base_offset + {days_since_anchor} END AS progress,
+             THEN {new_anchor} ELSE COALESCE(ds.anchor_on, i.due_date) END AS ref_date,
         COALESCE(ds.last_offset, -32768) AS reached,
         CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
-             THEN {payment_date} ELSE ds.anchor_on END AS anchor_on,
-        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
-             THEN ds.last_offset ELSE COALESCE(ds.base_offset, 0) END AS base_offset,
+             THEN {new_anchor} ELSE ds.anchor_on END AS anchor_on,
         CASE WHEN i.open_amount <> ds.open_amount_seen THEN 1 ELSE 0 END AS changed,
         CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
              THEN 1 ELSE 0 END AS reanchor,
@@ -186,7 +190,7 @@ FROM (
                   OR i.open_amount <= COALESCE(ib.blocked_amount, 0) THEN 'blocked'
              WHEN pr.invoice_id IS NOT NULL THEN 'promise'
              ELSE '' END AS excluded
-    FROM receivables_invoice i
+    FROM receivables_invoice i {scan}
     JOIN dunning_tmp_customer tc ON tc.customer_id = i.customer_id
     LEFT JOIN dunning_invoicedunningstate ds ON ds.invoice_id = i.id
     LEFT JOIN dunning_tmp_invoice_block ib ON ib.invoice_id = i.id
@@ -198,18 +202,29 @@ WHERE {due_case} IS NOT NULL OR x.changed = 1
 """
 
 
-def step_case(steps: dict[int, list[tuple[int, object]]], *, with_minimum: bool) -> str:
-    """The most advanced step of ``x.scenario_id`` passed (``x.progress``) and not reached
-    (``x.reached``), meeting its minimum when ``with_minimum``, as a CASE expression: steps are
-    few, invoices many. ``steps`` maps scenario ids to ``(offset, minimum)``; only integers and
-    Decimals from the database reach the SQL text."""
+def new_anchor(vendor: str) -> str:
+    """The anchor after a partial payment: the payment date minus the last step's offset."""
+    if vendor == "postgresql":
+        return f"(CAST({PAYMENT_DATE} AS DATE) - ds.last_offset)"
+    return f"date({PAYMENT_DATE}, (-ds.last_offset) || ' days')"
+
+
+def step_case(
+    steps: dict[int, list[tuple[int, object]]], *, as_of: dt.date, with_minimum: bool
+) -> str:
+    """The most advanced step of ``x.scenario_id`` passed (its offset counted from
+    ``x.ref_date`` reaches ``as_of``) and not reached (``x.reached``), meeting its minimum when
+    ``with_minimum``, as a CASE expression: steps are few, invoices many. ``steps`` maps
+    scenario ids to ``(offset, minimum)``; only integers, Decimals and dates computed here
+    reach the SQL text."""
     if not steps:
         return "NULL"
     scenarios = []
     for scenario_id, offsets in steps.items():
         branches = []
         for offset, minimum in sorted(offsets, reverse=True):
-            condition = f"x.progress >= {int(offset)} AND x.reached < {int(offset)}"
+            passed_if_on_or_before = (as_of - dt.timedelta(days=int(offset))).isoformat()
+            condition = f"x.ref_date <= '{passed_if_on_or_before}' AND x.reached < {int(offset)}"
             if with_minimum and minimum > 0:
                 condition += f" AND x.amount_due >= {minimum:f}"
             branches.append(f"WHEN {condition} THEN {int(offset)}")
@@ -228,7 +243,7 @@ CREATE TEMPORARY TABLE dunning_tmp_due AS
 SELECT c.invoice_id AS invoice_id, c.customer_id AS customer_id,
     c.scenario_id AS scenario_id, st.id AS step_id, st.offset_days AS offset_days,
     st.channel AS channel, c.amount_due AS amount_due, c.open_amount AS open_amount,
-    c.anchor_on AS anchor_on, c.base_offset AS base_offset,
+    c.anchor_on AS anchor_on,
     CASE WHEN st.needs_approval THEN 1 ELSE 0 END AS needs_approval,
     CASE WHEN st.include_penalties THEN 1 ELSE 0 END AS include_penalties
 FROM dunning_tmp_candidate c
@@ -269,25 +284,31 @@ WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_due)
 
 STATES_INSERT = """
 INSERT INTO dunning_invoicedunningstate (invoice_id, last_step_id, last_offset, last_step_on,
-    anchor_on, base_offset, open_amount_seen, updated_at)
-SELECT invoice_id, step_id, offset_days, %(as_of)s, anchor_on, base_offset, open_amount,
-    %(now)s
+    anchor_on, open_amount_seen, updated_at)
+SELECT invoice_id, step_id, offset_days, %(as_of)s, anchor_on, open_amount, %(now)s
 FROM dunning_tmp_due
 """
 
 # What the run created, for the command's output and the preview (read before a dry run
-# rolls back).
-PAYLOAD = """
+# rolls back): the actions in customer order, then their lines.
+PAYLOAD_ACTIONS = """
 SELECT a.id, c.code, c.name, a.source, a.channel, a.status, a.priority, a.total,
-    st.offset_days, st.name, sc.code, i.number, l.amount_due, i.due_date, a.assigned_to_id
+    st.offset_days, st.name, sc.code, a.assigned_to_id
 FROM dunning_action a
 JOIN customers_customer c ON c.id = a.customer_id
 LEFT JOIN dunning_step st ON st.id = a.step_id
 LEFT JOIN dunning_scenario sc ON sc.id = st.scenario_id
-JOIN dunning_actioninvoice l ON l.action_id = a.id
+WHERE a.run_id = %(run_id)s
+ORDER BY c.code, a.priority DESC, a.channel, a.id
+"""
+
+PAYLOAD_LINES = """
+SELECT l.action_id, i.number, CAST(i.due_date AS TEXT), l.amount_due
+FROM dunning_actioninvoice l
+JOIN dunning_action a ON a.id = l.action_id
 JOIN receivables_invoice i ON i.id = l.invoice_id
 WHERE a.run_id = %(run_id)s
-ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
+ORDER BY l.action_id, i.due_date, i.number
 """
 
 # Open items within reach of a step (credit notes included: counted from the index alone).

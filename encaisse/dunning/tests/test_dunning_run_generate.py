@@ -306,7 +306,8 @@ def test_it_reanchors_the_next_steps_on_a_partial_payment(ledger):
     }
     assert Run.objects.get(as_of=day("2026-04-01"), dry_run=False).reanchored == 1
     state = InvoiceDunningState.objects.get(invoice__number="F3")
-    assert (state.anchor_on, state.base_offset) == (day("2026-04-01"), 5)
+    # The email (J+5) now counts as reached on the payment date: offsets count from 27 March.
+    assert state.anchor_on == day("2026-03-27")
 
 
 def test_it_follows_the_customer_then_segment_then_default_scenario(ledger):

@@ -30,6 +30,9 @@ def _date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = "Dunning: run the scenarios for a date (create today's calls, emails and letters)."
+    # The system checks load the URLs, the API and its schemas: start-up time a daily batch
+    # does not need (``encaisse check`` and the server run them).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
