@@ -12,7 +12,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from encaisse.accounts.capabilities import MANAGE_SETTINGS, MANAGE_USERS, VIEW_LEDGER
+from encaisse.accounts.capabilities import (
+    IMPORT_LEDGER,
+    MANAGE_SETTINGS,
+    MANAGE_USERS,
+    VIEW_LEDGER,
+)
 
 from .models import AuditEntry
 
@@ -45,7 +50,7 @@ ACTION_LABELS = {
 OBJECT_PAGES = {
     "customers.customer": ("customers:detail", VIEW_LEDGER),
     "receivables.invoice": ("receivables:detail", VIEW_LEDGER),
-    "imports.importbatch": ("imports:detail", VIEW_LEDGER),
+    "imports.importbatch": ("imports:detail", IMPORT_LEDGER),
     "company.company": ("company:settings", MANAGE_SETTINGS),
     "customers.segment": ("company:segment_edit", MANAGE_SETTINGS),
     "accounts.department": ("accounts:department_edit", MANAGE_SETTINGS),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from encaisse.audit.models import AuditEntry
 from encaisse.audit.services import audit_record
 from encaisse.company.selectors import company_get
+from encaisse.company.services import segment_create, segment_delete
 from encaisse.receivables.tests.factories import make_customer, make_invoice
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +241,21 @@ def test_it_speaks_french_from_the_apps_own_catalogue(manager_client, log):
     html = manager_client.get(LOG).content.decode()
     for text in ("Type d&#x27;objet", "Exporter en CSV", "Filtrer", "Tout le monde"):
         assert text in html, text
+
+
+def test_it_links_users_for_administrators_and_not_deleted_objects(
+    admin_client_, admin_user, credit_manager
+):
+    _entry(admin_user, "update", credit_manager, _at(4), {"role": {"from": "a", "to": "b"}})
+    segment = segment_create(actor=admin_user, code="export", name="Export")
+    segment_delete(actor=admin_user, segment=segment)
+    rows = {
+        (r.entry.object_type, r.entry.action): r.url for r in admin_client_.get(LOG).context["rows"]
+    }
+    assert rows[("accounts.user", "update")] == reverse(
+        "accounts:user_edit", args=[credit_manager.pk]
+    )
+    assert rows[("customers.segment", "create")] == reverse(
+        "company:segment_edit", args=[segment.pk]
+    )
+    assert rows[("customers.segment", "delete")] == ""

@@ -144,3 +144,10 @@ def test_it_explains_why_a_segment_in_use_is_not_deleted(client, credit_manager,
 
 def test_it_refuses_to_delete_with_a_get(manager_client, export):
     assert manager_client.get(_delete(export)).status_code == 405
+
+
+@pytest.mark.parametrize("persona", ["manager_client", "admin_client_"])
+def test_it_opens_the_segment_pages_to_administrators_and_credit_managers(request, persona, export):
+    client = request.getfixturevalue(persona)
+    for url in (LIST, NEW, _edit(export)):
+        assert client.get(url).status_code == 200
