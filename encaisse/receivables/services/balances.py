@@ -1,33 +1,37 @@
-"""Writes to the ledger's balances. Set-based: one UPDATE for all customers, no loop."""
+"""Writes to the ledger's balances. Set-based: one UPDATE for all customers, no loop.
+
+The open invoices are summed from the covering partial index ``invoice_open_cover_idx``
+(customer, due date, open amount...): one index seek per customer, never the table. The status
+is a literal in the SQL so that SQLite can prove the partial index applies."""
 
 import datetime as dt
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 
 from encaisse.core.dates import today
-from encaisse.core.money import ZERO
-from encaisse.customers.models import Customer
 
 from ..choices import InvoiceStatus
-from ..models import Invoice, Payment
-
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _sum_subquery(queryset, field: str):
-    return Coalesce(
-        Subquery(
-            queryset.filter(customer=OuterRef("pk"))
-            .order_by()
-            .values("customer")
-            .annotate(total=Sum(field))
-            .values("total")[:1],
-            output_field=MONEY,
-        ),
-        Value(ZERO),
-        output_field=MONEY,
+def _sums_sql() -> tuple[str, str]:
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    invoices = f"""
+        COALESCE((SELECT SUM(i.open_amount) FROM receivables_invoice AS i{hint}
+                  WHERE i.status = '{InvoiceStatus.OPEN}' AND i.customer_id = customers_customer.id
+                  {{due}}), 0)
+    """  # noqa: S608 - constants only
+    cash = """
+        COALESCE((SELECT SUM(p.unallocated_amount) FROM receivables_payment AS p
+                  WHERE p.unallocated_amount > 0 AND p.customer_id = customers_customer.id
+                  {received}), 0)
+    """
+    open_balance = invoices.format(due="") + " - " + cash.format(received="")
+    overdue_balance = (
+        invoices.format(due="AND i.due_date < %s")
+        + " - "
+        + cash.format(received="AND p.received_on < %s")
     )
+    return open_balance, overdue_balance
 
 
 def customer_balances_refresh(*, as_of: dt.date | None = None, customer_ids=None) -> int:
@@ -35,16 +39,21 @@ def customer_balances_refresh(*, as_of: dt.date | None = None, customer_ids=None
 
     Called after every import and payment, and each morning by the worker (overdue moves with
     the date). Lists sort and filter on these columns; detail pages compute live figures."""
-    as_of = as_of or today()
-    open_items = Invoice.objects.filter(status=InvoiceStatus.OPEN)
-    cash = Payment.objects.filter(unallocated_amount__gt=0)
-    customers = Customer.objects.all()
+    as_of = connection.ops.adapt_datefield_value(as_of or today())
+    open_balance, overdue_balance = _sums_sql()
+    where, params = "", [as_of, as_of, as_of]
     if customer_ids is not None:
-        customers = customers.filter(pk__in=list(customer_ids))
-    return customers.update(
-        open_balance=_sum_subquery(open_items, "open_amount")
-        - _sum_subquery(cash, "unallocated_amount"),
-        overdue_balance=_sum_subquery(open_items.filter(due_date__lt=as_of), "open_amount")
-        - _sum_subquery(cash.filter(received_on__lt=as_of), "unallocated_amount"),
-        balances_as_of=as_of,
-    )
+        ids = [int(pk) for pk in customer_ids]
+        if not ids:
+            return 0
+        where = f" WHERE id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    # Fragments are constants built above; values are parameters.
+    sql = f"""
+        UPDATE customers_customer
+        SET open_balance = {open_balance}, overdue_balance = {overdue_balance},
+            balances_as_of = %s{where}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -1,0 +1,148 @@
+"""The FEC reader's state while it reads: pieces and lettrage groups, in columns of machine ints.
+
+A million-invoice FEC has one and a half million pieces (customer + PieceRef: invoices and
+payments) and over half a million lettrage groups. As Python lists of objects they cost 600
+bytes or more each, beyond what the import may use (500 MB at a million lines). Here a piece is
+its key and an index into typed arrays (ints, dates as ordinals); its label is not kept but read
+again from its first line for the pieces left open (``FecReader._labels``). A lettrage group is
+one integer key and its running net; its lines go to a temporary file, and only those of the
+groups that do not net to zero are read back, at the end, to share their payments out
+(``allocate``).
+"""
+
+import tempfile
+from array import array
+
+NO_DATE = 0  # date ordinals start at 1
+NO_JOURNAL = -1
+SPILL_LINES = 1 << 16  # lettered lines kept in memory before they go to a temporary file
+
+
+class Pieces:
+    """Column store of pieces; ``index`` maps "customer\\x1fpiece" to the piece's index."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.line = array("i")  # the piece's first line: its label is read from it at the end
+        self.date = array("i")  # ordinal of the earliest date
+        self.debit = array("q")  # cents
+        self.credit = array("q")  # cents, positive
+        self.open = array("q")  # cents still open, signed
+        self.due = array("i")  # ordinal, NO_DATE when the file gives none
+        self.journal = array("i")  # index in ``journals`` of the first credit line's journal
+        self.avoir = bytearray()  # 1 when a credit line's label names a credit note
+        self.journals: list[str] = []
+        self._journal_ids: dict[str, int] = {}
+
+    def add(self, key: str, line: int, date: int) -> int:
+        i = self.index[key] = len(self.line)
+        self.line.append(line)
+        self.date.append(date)
+        self.debit.append(0)
+        self.credit.append(0)
+        self.open.append(0)
+        self.due.append(NO_DATE)
+        self.journal.append(NO_JOURNAL)
+        self.avoir.append(0)
+        return i
+
+    def journal_id(self, journal: str) -> int:
+        found = self._journal_ids.get(journal)
+        if found is None:
+            found = self._journal_ids[journal] = len(self.journals)
+            self.journals.append(journal)
+        return found
+
+    def journal_of(self, i: int) -> str | None:
+        j = self.journal[i]
+        return None if j == NO_JOURNAL else self.journals[j]
+
+
+class Groups:
+    """Lettrage groups (customer + EcritureLet): a net per group, the lines in flat arrays."""
+
+    def __init__(self):
+        self.net: dict[int, int] = {}
+        self._letters: dict[str, int] = {}
+        self._customers: dict[str, int] = {}
+        self.keys = array("q")
+        self.pieces = array("q")
+        self.cents = array("q")
+        self._spilled = 0
+        self._spill = None  # the lines of the groups go to disk: few of them will be needed
+
+    def key(self, customer: str, letter: str) -> int:
+        c = self._customers.get(customer)
+        if c is None:
+            c = self._customers[customer] = len(self._customers)
+        x = self._letters.get(letter)
+        if x is None:
+            x = self._letters[letter] = len(self._letters)
+        return (x << 32) | c
+
+    def add(self, key: int, piece: int, cents: int) -> None:
+        self.net[key] = self.net.get(key, 0) + cents
+        self.keys.append(key)
+        self.pieces.append(piece)
+        self.cents.append(cents)
+        if len(self.keys) == SPILL_LINES:
+            self._write()
+
+    def _write(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile()
+        for column in (self.keys, self.pieces, self.cents):
+            column.tofile(self._spill)
+            del column[:]
+        self._spilled += 1
+
+    def _lines(self):
+        """(key, piece, cents) of every lettered line, in file order."""
+        if self._spill is not None:
+            self._spill.seek(0)
+            for _chunk in range(self._spilled):
+                columns = []
+                for _column in range(3):
+                    column = array("q")
+                    column.fromfile(self._spill, SPILL_LINES)
+                    columns.append(column)
+                yield from zip(*columns, strict=True)
+        yield from zip(self.keys, self.pieces, self.cents, strict=True)
+
+    def unbalanced(self) -> dict[int, list[tuple[int, int]]]:
+        """(piece, cents) of the lines of each group that does not net to zero, in file order."""
+        keep = {key for key, net in self.net.items() if net}
+        found: dict[int, list[tuple[int, int]]] = {key: [] for key in keep}
+        if keep:
+            for key, piece, cents in self._lines():
+                if key in keep:
+                    found[key].append((piece, cents))
+        return found
+
+    def clear(self) -> None:
+        self.net = {}
+        self._letters, self._customers = {}, {}
+        self.keys, self.pieces, self.cents = array("q"), array("q"), array("q")
+        if self._spill is not None:
+            self._spill.close()
+            self._spill, self._spilled = None, 0
+
+
+def allocate(pieces: Pieces, groups: Groups) -> None:
+    """Partial lettrage: in a group that does not net to zero, the credits pay the debits oldest
+    first (or the debits use the credits, when credits exceed debits); what is left of each
+    piece's lines stays open on that piece."""
+    for lines in groups.unbalanced().values():
+        by_piece: dict[int, int] = {}
+        for piece, cents in lines:
+            by_piece[piece] = by_piece.get(piece, 0) + cents
+        net = sum(by_piece.values())
+        sign = 1 if net > 0 else -1
+        side = [(p, c * sign) for p, c in by_piece.items() if c * sign > 0]
+        cover = sum(-c * sign for c in by_piece.values() if c * sign < 0)
+        side.sort(key=lambda pc: (pieces.date[pc[0]], pieces.line[pc[0]]))
+        for piece, amount in side:
+            used = min(amount, cover)
+            cover -= used
+            if amount > used:
+                pieces.open[piece] += (amount - used) * sign
