@@ -346,6 +346,11 @@ class Action(models.Model):
     """Something to do for a customer: a call, an email, a letter, a formal notice or an
     internal task, listing the invoices it is about (ActionInvoice) and their total.
 
+    The foreign keys the run fills in bulk (here, on ActionInvoice and on InvoiceDunningState)
+    have no database constraint: the run writes ids it has just read in the same transaction,
+    deletions cascade through Django, and on PostgreSQL each constraint would cost one deferred
+    look-up per row at commit (about a minute for a million rows).
+
     The run creates one per customer and channel (``step`` is the most advanced step among
     its lines, whose template it uses); a broken promise creates a high-priority call; people
     create manual ones. Emails and letters are sent by the correspondence feature, which moves
@@ -358,6 +363,7 @@ class Action(models.Model):
         on_delete=models.CASCADE,
         related_name="dunning_actions",
         db_index=False,  # action_customer_idx
+        db_constraint=False,
     )
     source = models.CharField(_("source"), max_length=16, choices=ActionSource.choices)
     step = models.ForeignKey(
@@ -367,6 +373,7 @@ class Action(models.Model):
         on_delete=models.SET_NULL,
         related_name="actions",
         db_index=False,
+        db_constraint=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     template_code = models.SlugField(_("template"), max_length=64, blank=True)
@@ -381,9 +388,15 @@ class Action(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="dunning_actions",
+        db_constraint=False,
     )
     run = models.ForeignKey(
-        Run, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        Run,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        db_constraint=False,
     )
     promise = models.ForeignKey(
         PromiseToPay, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
@@ -456,12 +469,22 @@ class ActionInvoice(models.Model):
         on_delete=models.CASCADE,
         related_name="lines",
         db_index=False,  # action_invoice_once leads with it
+        db_constraint=False,
     )
     invoice = models.ForeignKey(
-        "receivables.Invoice", on_delete=models.CASCADE, related_name="dunning_lines"
+        "receivables.Invoice",
+        on_delete=models.CASCADE,
+        related_name="dunning_lines",
+        db_constraint=False,
     )
     step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        Step,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     amount_due = models.DecimalField(_("amount due"), **MONEY)
 
@@ -491,9 +514,16 @@ class InvoiceDunningState(models.Model):
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="dunning_state",
+        db_constraint=False,
     )
     last_step = models.ForeignKey(
-        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        Step,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     last_offset = models.SmallIntegerField(null=True, blank=True)
     last_step_on = models.DateField(null=True, blank=True)

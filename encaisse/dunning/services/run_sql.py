@@ -22,6 +22,12 @@ def full_scan(vendor: str) -> str:
     return "" if vendor == "postgresql" else "NOT INDEXED"
 
 
+def fence(vendor: str) -> str:
+    """Keeps PostgreSQL from pulling the inner query up into the outer one, which would copy
+    the ref_date expression into every branch of the step CASEs (SQLite's copies are cheap)."""
+    return "OFFSET 0" if vendor == "postgresql" else ""
+
+
 def days_since(vendor: str, column: str) -> str:
     if vendor == "postgresql":
         return f"(CAST(%(as_of)s AS DATE) - {column})"
@@ -197,6 +203,7 @@ FROM (
     LEFT JOIN dunning_tmp_promised pr ON pr.invoice_id = i.id
     WHERE i.status = 'open' AND i.kind = 'invoice' AND i.open_amount > 0
       AND i.due_date <= %(horizon)s AND tc.scenario_id IS NOT NULL
+    {fence}
 ) x
 WHERE {due_case} IS NOT NULL OR x.changed = 1
 """

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from encaisse.cli import translate
 from encaisse.dunning.models import Action, Run
@@ -28,7 +29,8 @@ def ledger():
 
 def _run(*args) -> str:
     out = io.StringIO()
-    call_command(*translate(["dunning", "run", *args]), stdout=out)
+    with translation.override("fr"):  # the default language, whatever an earlier test left
+        call_command(*translate(["dunning", "run", *args]), stdout=out)
     return out.getvalue()
 
 
