@@ -34,18 +34,19 @@ def _totals(rows) -> dict:
 
 
 def file_totals() -> dict:
-    """Totals of the staging table (the records of the input that were accepted)."""
-    return _totals(
-        fetch(
-            """
-            SELECT customer_code,
-                   SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
-                            ELSE ROUND(open_amount * 100) END)
-            FROM encaisse_import_stage
-            GROUP BY customer_code
-            """
-        )
-    )
+    """Totals of the staging table (the records of the input that were accepted). On SQLite
+    the table is read in order rather than through its customer-code index: a million random
+    lookups in a temporary table cost three times the sort of 33,000 groups."""
+    hint = " NOT INDEXED" if connection.vendor == "sqlite" else ""
+    # The hint is a constant; there are no parameters.
+    sql = f"""
+        SELECT customer_code,
+               SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
+                        ELSE ROUND(open_amount * 100) END)
+        FROM encaisse_import_stage{hint}
+        GROUP BY customer_code
+    """  # noqa: S608
+    return _totals(fetch(sql))
 
 
 def imported_totals() -> dict:
