@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "encaisse.customers",
     "encaisse.receivables",
     "encaisse.imports",
+    "encaisse.dunning",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("invoices/", include("encaisse.receivables.urls")),
     path("imports/", include("encaisse.imports.urls")),
     path("audit/", include("encaisse.audit.urls")),
+    path("settings/", include("encaisse.company.urls")),
     path("api/v1/", api.urls),
 ]

@@ -20,6 +20,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-api.add_router("/customers", "encaisse.customers.api.router")
+api.add_router("/", "encaisse.customers.api.router")
 api.add_router("/", "encaisse.receivables.api.router")
 api.add_router("/imports", "encaisse.imports.api.router")
+api.add_router("/audit", "encaisse.audit.api.router")
+api.add_router("/company", "encaisse.company.api.router")

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_log, name="list"),
+    path("export.csv", views.audit_export, name="export"),
+]

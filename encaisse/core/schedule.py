@@ -27,6 +27,8 @@ class Job:
 SCHEDULE = [
     # Overdue amounts move with the date: refresh the stored balances before people arrive.
     Job("refresh-balances", "0 5 * * *", "encaisse.receivables.tasks.refresh_customer_balances"),
+    # Then today's calls, emails and letters, ready when the collectors arrive.
+    Job("dunning-run", "30 5 * * *", "encaisse.dunning.tasks.daily_dunning_run"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)

@@ -14,10 +14,10 @@ from ninja import Query, Router, Status
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.api.access import require
 from encaisse.api.errors import ApiError, error_responses
-from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 
-from .choices import InvoiceKind, InvoiceStatus, Source
+from .choices import InvoiceKind, Source
+from .filters import InvoiceCriteria, invoices_matching
 from .models import Allocation, Invoice, Payment
 from .schemas import (
     AllocationIn,
@@ -154,33 +154,10 @@ def invoice_list(
 
     Ordered by id, or by due date then id when ``status`` or ``overdue=true`` is given."""
     require(request, VIEW_LEDGER)
-    queryset = Invoice.objects.select_related("customer")
-    f = filters
-    exact = {
-        "status": f.status,
-        "kind": f.kind,
-        "customer_id": f.customer_id,
-        "customer__code": f.customer_code,
-        "number": f.number,
-        "due_date__lte": f.due_before,
-        "due_date__gte": f.due_after,
-        "amount__gte": f.min_amount,
-        "amount__lte": f.max_amount,
-    }
-    queryset = queryset.filter(**{k: v for k, v in exact.items() if v is not None})
-    if f.number is not None and f.kind is None:
-        # Lets the database seek the unique (kind, number) index instead of scanning.
-        queryset = queryset.filter(kind__in=InvoiceKind.values)
-    # Overdue: an open invoice past its due date. A credit note is never overdue: it is owed
-    # to the customer.
-    overdue = Q(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN, due_date__lt=today())
-    if f.overdue is True:
-        queryset = queryset.filter(overdue)
-    elif f.overdue is False:
-        queryset = queryset.exclude(overdue)
+    queryset = invoices_matching(InvoiceCriteria(**filters.dict()))
     # With a status fixed, the (status, due date, id) index gives the rows in due-date order;
     # sorting them by id instead would read and sort every open invoice.
-    by_due_date = f.status is not None or f.overdue is True
+    by_due_date = filters.status is not None or filters.overdue is True
     return _page(queryset, limit=limit, cursor=cursor, by_due_date=by_due_date)
 
 

@@ -7,20 +7,21 @@ aggregate gives the bucket totals and the stored customer balances (with their i
 overdue customers."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Case, DecimalField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from encaisse.company.selectors import company_age_buckets
 from encaisse.core.dates import AgeBucket, today
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 
-from .choices import InvoiceStatus
-from .models import Payment
+from .choices import InvoiceKind, InvoiceStatus
+from .models import Allocation, Invoice, Payment
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -277,3 +278,50 @@ def home_summary(*, as_of: dt.date | None = None, top: int = 10) -> dict:
         "most_overdue": most_overdue,
         "customers_with_balance": with_balance,
     }
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def access_invoice(user, invoice_id: int) -> Invoice:
+    """The invoice or credit note a page shows, with its customer and import batch; 404 alike
+    for a missing one and one the user may not see (every ledger user sees the whole ledger;
+    views check the capability)."""
+    invoices = Invoice.objects.select_related("customer", "import_batch")
+    return get_object_or_404(invoices, pk=invoice_id)
+
+
+def invoice_allocations(invoice: Invoice) -> list[Allocation]:
+    """What settled an invoice (payments and credit notes applied to it) or, for a credit note,
+    the invoices it settled; oldest first."""
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        allocations = invoice.credit_allocations.select_related("invoice")
+    else:
+        allocations = invoice.allocations.select_related("payment", "credit_note")
+    return list(allocations.order_by("allocated_on", "id"))
+
+
+AGED_SORTS = {
+    "code": lambda row: row.customer_code,
+    "balance": lambda row: -row.balance,
+    "overdue": lambda row: -row.overdue,
+}
+
+
+def aged_balance_for(
+    *,
+    as_of: dt.date | None = None,
+    collector_id: int | None = None,
+    segment_id: int | None = None,
+    sort: str = "code",
+) -> AgedBalance:
+    """The aged balance page and its exports: ``aged_balance`` narrowed to a collector's or a
+    segment's customers, rows in the chosen order (by code, or largest balance or overdue
+    first, then by code)."""
+    lookups = {"collector_id": collector_id, "segment_id": segment_id}
+    lookups = {k: v for k, v in lookups.items() if v is not None}
+    balance = aged_balance(as_of=as_of, customer_filter=Q(**lookups) if lookups else None)
+    key = AGED_SORTS.get(sort, AGED_SORTS["code"])
+    return replace(
+        balance, rows=sorted(balance.rows, key=lambda row: (key(row), row.customer_code))
+    )

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from encaisse.accounts.choices import Role
 from encaisse.accounts.models import User
@@ -52,7 +53,7 @@ def test_it_refuses_an_unknown_role():
 
 
 def test_it_refuses_an_existing_username(read_only):
-    with pytest.raises(CommandError, match="already taken"):
+    with translation.override("fr"), pytest.raises(CommandError, match="romain est déjà pris"):
         call_command("createuser", "romain", "--role", "collector", "--password", "long-pw-123")
 
 

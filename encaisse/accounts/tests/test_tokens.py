@@ -78,7 +78,7 @@ def test_it_revokes_a_token_and_the_api_then_refuses_it(manager_client, credit_m
     assert AuditEntry.objects.filter(action="revoke").count() == 1
     api = manager_client.get("/api/v1/invoices", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert api.status_code == 401
-    assert "revoked" in manager_client.get(URL).content.decode()
+    assert "révoqué le" in manager_client.get(URL).content.decode()
 
 
 def test_it_answers_404_for_revoking_somebody_elses_token(manager_client, collector):

@@ -34,3 +34,21 @@ def test_it_renders_the_history_in_french_from_the_apps_own_catalogue(db, collec
     assert "Historique" in html
     assert "colin" in html
     assert "compta@dupont.fr" in html
+
+
+def test_it_names_fields_and_choices_in_words_and_shows_nothing_as_a_dash(db, collector):
+    dupont = make_customer("C1", "Dupont SA")
+    audit_record(
+        actor=collector,
+        action="update",
+        instance=dupont,
+        changes={
+            "terms_kind": {"from": "", "to": "eom"},
+            "retired_field": {"from": 1, "to": 2},
+        },
+    )
+    with translation.override("en"):
+        html = render_to_string("audit/_history.html", {"entries": audit_history_for(dupont)})
+    assert "Payment terms</span>: — → N days, end of month" in html
+    assert "retired_field</span>: 1 → 2" in html
+    assert "changed" in html

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from encaisse.core.schedule import SCHEDULE
+
 REDIS = "redis://127.0.0.1:6379/15"
 ENCAISSE = [sys.executable, "-m", "encaisse"]
 
@@ -51,7 +53,7 @@ def test_it_runs_the_daily_refresh_through_redis(redis_env):
         redis_env,
     )
     assert "enqueued refresh-balances" in _run(["worker", "--schedule-once"], redis_env)
-    assert redis.Redis.from_url(REDIS).llen("rq:queue:default") == 1
+    assert redis.Redis.from_url(REDIS).llen("rq:queue:default") == len(SCHEDULE)
     _run(["worker", "--burst"], redis_env)
     assert redis.Redis.from_url(REDIS).llen("rq:queue:default") == 0
     out = _run(

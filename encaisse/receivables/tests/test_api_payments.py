@@ -91,7 +91,7 @@ def test_it_names_an_allocation_to_another_customers_invoice(client, collector):
     )
     assert response.status_code == 422
     assert _fields(response) == ["body.allocations.0.invoice_id"]
-    assert "another customer" in response.json()["error"]["fields"][0]["message"]
+    assert "autre client" in response.json()["error"]["fields"][0]["message"]  # French by default
 
 
 def test_it_names_an_unknown_invoice(client, collector):

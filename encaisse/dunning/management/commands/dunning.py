@@ -1,0 +1,91 @@
+"""``encaisse dunning run --as-of YYYY-MM-DD [--dry-run] [--json]``: the dunning run from the
+shell (the worker runs the same service every morning).
+
+``--json`` prints a JSON array on stdout, one object per action created (or, with --dry-run,
+that would be created): ``customer_code``, ``step`` (``J+15``; null for the call after a broken
+promise), ``channel``, ``invoices`` (``number``, ``amount_due``) and ``total``, amounts as
+strings with two decimals; ``amount_due`` is the open amount net of blocked (disputed) amounts,
+penalties excluded. Without it, a summary for people. A bad date exits with status 1."""
+
+import datetime as dt
+import json
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from encaisse.core.dates import today
+from encaisse.dunning.choices import Channel
+from encaisse.dunning.services import dunning_run_generate
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("--as-of expects a date as YYYY-MM-DD, not %(text)r.") % {"text": text}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Dunning: run the scenarios for a date (create today's calls, emails and letters)."
+    # The system checks load the URLs, the API and its schemas: start-up time a daily batch
+    # does not need (``encaisse check`` and the server run them).
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+        run = subcommands.add_parser(
+            "run", help="create the actions due on a date", called_from_command_line=False
+        )
+        run.add_argument("--as-of", dest="as_of", help="the run's date, YYYY-MM-DD (today)")
+        run.add_argument("--dry-run", action="store_true", help="show, write nothing")
+        run.add_argument("--json", action="store_true", help="print the actions as JSON")
+
+    def handle(self, *args, **options):
+        as_of = _date(options["as_of"]) if options["as_of"] else today()
+        result = dunning_run_generate(as_of=as_of, dry_run=options["dry_run"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.actions, ensure_ascii=False))
+            return
+        self.stdout.write("\n".join(summary(result)))
+
+
+def summary(result) -> list[str]:
+    run = result.run
+    status = _("dry run, nothing was written") if run.dry_run else _("done")
+    channels = Counter(action["channel"] for action in result.actions)
+    labels = dict(Channel.choices)
+    lines = [
+        _("Dunning run of %(as_of)s: %(status)s, run %(id)s")
+        % {"as_of": run.as_of.isoformat(), "status": status, "id": run.pk},
+        _("  open invoices: %(considered)s, moved to a step: %(dunned)s")
+        % {"considered": run.invoices_considered, "dunned": run.invoices_dunned},
+        _("  actions: %(count)s") % {"count": run.actions_created},
+    ]
+    lines += [f"    {labels[channel]}: {count}" for channel, count in sorted(channels.items())]
+    lines += [
+        _(
+            "  skipped: %(hold)s on hold, %(blocked)s blocked, %(promise)s under a promise, "
+            "%(threshold)s under the minimum"
+        )
+        % {
+            "hold": run.skipped_on_hold,
+            "blocked": run.skipped_blocked,
+            "promise": run.skipped_promise,
+            "threshold": run.skipped_threshold,
+        },
+        _(
+            "  re-anchored by a partial payment: %(reanchored)s; blocks and holds released: "
+            "%(released)s"
+        )
+        % {"reanchored": run.reanchored, "released": run.blocks_released},
+        _("  promises: %(kept)s kept, %(partly)s partly kept, %(broken)s broken")
+        % {
+            "kept": run.promises_kept,
+            "partly": run.promises_partly_kept,
+            "broken": run.promises_broken,
+        },
+    ]
+    return lines

@@ -1,0 +1,317 @@
+"""The SQL of the daily run, written once for SQLite and PostgreSQL.
+
+Each statement works on the whole ledger at once (no statement per invoice). Work tables are
+temporary tables of the run's connection, dropped at the end (or with a rolled-back dry run).
+Parameters are named (``%(as_of)s``); the dialect differences are date arithmetic
+(``days_since``, ``new_anchor``) and ``full_scan``."""
+
+import datetime as dt
+
+TEMP_TABLES = ["dunning_tmp_due", "dunning_tmp_candidate", "dunning_tmp_customer"]
+TEMP_TABLES += ["dunning_tmp_invoice_block", "dunning_tmp_promised", "dunning_tmp_changed"]
+TEMP_KEYS = [
+    ("dunning_tmp_customer", "customer_id"),
+    ("dunning_tmp_invoice_block", "invoice_id"),
+    ("dunning_tmp_promised", "invoice_id"),
+]
+# Work tables indexed after they are filled (the others before the big join).
+CHANGED_KEY = ("dunning_tmp_changed", "invoice_id")
+
+
+def full_scan(vendor: str) -> str:
+    return "" if vendor == "postgresql" else "NOT INDEXED"
+
+
+def days_since(vendor: str, column: str) -> str:
+    if vendor == "postgresql":
+        return f"(CAST(%(as_of)s AS DATE) - {column})"
+    # SQLite stores dates as ISO text; %(as_of_jd)s is the run date's Julian day number.
+    return f"CAST(%(as_of_jd)s - julianday({column}) AS INTEGER)"
+
+
+# --- promises -------------------------------------------------------------------------------
+
+# What was paid on a promise's invoices since it was taken (never negative per invoice).
+PROMISE_PAID = """
+UPDATE dunning_promisetopay SET paid_amount = COALESCE((
+    SELECT ROUND(SUM(CASE WHEN pi.open_amount_at_promise > i.open_amount
+                    THEN pi.open_amount_at_promise - i.open_amount ELSE 0 END), 2)
+    FROM dunning_promiseinvoice pi
+    JOIN receivables_invoice i ON i.id = pi.invoice_id
+    WHERE pi.promise_id = dunning_promisetopay.id), 0)
+WHERE status = 'open'
+"""
+
+# Kept as soon as the amount is paid; at the end of the grace days, partly kept or broken.
+PROMISE_RESOLVE = """
+UPDATE dunning_promisetopay SET
+    status = CASE WHEN paid_amount >= amount THEN 'kept'
+                  WHEN paid_amount > 0 THEN 'partly_kept'
+                  ELSE 'broken' END,
+    resolved_on = %(as_of)s
+WHERE status = 'open'
+  AND (paid_amount >= amount OR {days_since_promise} > grace_days)
+"""
+
+# A broken or partly kept promise resolved today gets one high-priority call (once).
+PROMISE_CALLS = """
+INSERT INTO dunning_action (customer_id, source, step_id, channel, template_code, status,
+    priority, assigned_to_id, run_id, promise_id, due_on, total, include_penalties, notes,
+    created_at)
+SELECT p.customer_id, 'broken_promise', NULL, 'call', 'broken-promise-call', 'planned', 1,
+    c.collector_id, %(run_id)s, p.id, %(as_of)s, 0, FALSE, '', %(now)s
+FROM dunning_promisetopay p
+JOIN customers_customer c ON c.id = p.customer_id
+WHERE p.status IN ('broken', 'partly_kept') AND p.resolved_on = %(as_of)s
+  AND NOT EXISTS (SELECT 1 FROM dunning_action a
+                  WHERE a.promise_id = p.id AND a.source = 'broken_promise')
+"""
+
+PROMISE_CALL_LINES = """
+INSERT INTO dunning_actioninvoice (action_id, invoice_id, step_id, amount_due)
+SELECT a.id, i.id, NULL, ROUND(i.open_amount - COALESCE((
+        SELECT SUM(b.blocked_amount) FROM dunning_block b
+        WHERE b.invoice_id = i.id AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+          AND b.blocked_amount IS NOT NULL), 0), 2)
+FROM dunning_action a
+JOIN dunning_promiseinvoice pi ON pi.promise_id = a.promise_id
+JOIN receivables_invoice i ON i.id = pi.invoice_id
+WHERE a.run_id = %(run_id)s AND a.source = 'broken_promise'
+  AND i.status = 'open' AND i.open_amount > COALESCE((
+        SELECT SUM(b.blocked_amount) FROM dunning_block b
+        WHERE b.invoice_id = i.id AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+          AND b.blocked_amount IS NOT NULL), 0)
+"""
+
+# --- partial payments -----------------------------------------------------------------------
+
+# The date of a payment the run notices: the latest allocation to the invoice up to the run's
+# date (the run's date when the payment came without one, as a re-imported open amount does),
+# never before the last step reached.
+PAYMENT_DATE = """
+    CASE WHEN ds.last_step_on > (
+            SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
+            WHERE al.invoice_id = i.id AND al.allocated_on <= %(as_of)s)
+         THEN ds.last_step_on
+         ELSE (SELECT COALESCE(MAX(al.allocated_on), %(as_of)s) FROM receivables_allocation al
+               WHERE al.invoice_id = i.id AND al.allocated_on <= %(as_of)s) END"""
+
+# Invoices whose open amount changed since the run last saw it, with their new anchor.
+CHANGED = """
+CREATE TEMPORARY TABLE dunning_tmp_changed AS
+SELECT invoice_id, anchor_on, open_amount, reanchor
+FROM dunning_tmp_candidate WHERE changed = 1
+"""
+
+REMEMBER_CHANGED = """
+UPDATE dunning_invoicedunningstate SET
+    anchor_on = (SELECT c.anchor_on FROM dunning_tmp_changed c
+                 WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
+    open_amount_seen = (SELECT c.open_amount FROM dunning_tmp_changed c
+                        WHERE c.invoice_id = dunning_invoicedunningstate.invoice_id),
+    updated_at = %(now)s
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_changed)
+"""
+
+# --- work tables ----------------------------------------------------------------------------
+
+# Each customer's scenario (own profile > segment > default, active scenarios only) and what
+# stops its whole account: the on-hold flag, a customer hold, a customer block.
+CUSTOMERS = """
+CREATE TEMPORARY TABLE dunning_tmp_customer AS
+SELECT c.id AS customer_id, c.collector_id AS collector_id, c.salesperson_id AS salesperson_id,
+    COALESCE(
+        (SELECT p.scenario_id FROM dunning_customerdunningprofile p
+         JOIN dunning_scenario sc ON sc.id = p.scenario_id
+         WHERE p.customer_id = c.id AND sc.active = TRUE),
+        (SELECT ss.scenario_id FROM dunning_segmentscenario ss
+         JOIN dunning_scenario sc ON sc.id = ss.scenario_id
+         WHERE ss.segment_id = c.segment_id AND sc.active = TRUE),
+        %(default_scenario)s) AS scenario_id,
+    CASE WHEN c.on_hold OR EXISTS (
+        SELECT 1 FROM dunning_block b WHERE b.customer_id = c.id AND b.invoice_id IS NULL
+          AND b.released_at IS NULL AND b.starts_on <= %(as_of)s AND b.kind = 'hold')
+    THEN 1 ELSE 0 END AS on_hold,
+    CASE WHEN EXISTS (
+        SELECT 1 FROM dunning_block b WHERE b.customer_id = c.id AND b.invoice_id IS NULL
+          AND b.released_at IS NULL AND b.starts_on <= %(as_of)s AND b.kind <> 'hold')
+    THEN 1 ELSE 0 END AS blocked
+FROM customers_customer c
+"""
+
+# Active blocks and holds on invoices: whole-invoice ones exclude, amounts are subtracted.
+INVOICE_BLOCKS = """
+CREATE TEMPORARY TABLE dunning_tmp_invoice_block AS
+SELECT b.invoice_id AS invoice_id,
+    SUM(CASE WHEN b.blocked_amount IS NULL AND b.kind = 'hold' THEN 1 ELSE 0 END) AS holds,
+    SUM(CASE WHEN b.blocked_amount IS NULL AND b.kind <> 'hold' THEN 1 ELSE 0 END) AS blocks,
+    COALESCE(SUM(b.blocked_amount), 0) AS blocked_amount
+FROM dunning_block b
+WHERE b.invoice_id IS NOT NULL AND b.released_at IS NULL AND b.starts_on <= %(as_of)s
+GROUP BY b.invoice_id
+"""
+
+# Invoices under an open promise whose date plus grace days has not passed.
+PROMISED = """
+CREATE TEMPORARY TABLE dunning_tmp_promised AS
+SELECT DISTINCT pi.invoice_id AS invoice_id
+FROM dunning_promiseinvoice pi
+JOIN dunning_promisetopay p ON p.id = pi.promise_id
+WHERE p.status = 'open' AND {days_since_promise} <= p.grace_days
+"""
+
+# Every open invoice within reach of a step, with the date its offsets count from (ref_date:
+# the anchor of InvoiceDunningState, else the due date; re-anchored here when the open amount
+# went down after a step), the most advanced step it has passed and not reached yet
+# (due_offset), the most advanced such step whose minimum its amount due meets
+# (eligible_offset), and why it is excluded, if it is. The step columns are CASE expressions
+# compiled from the steps (``step_case``) comparing ref_date with literal dates: no look-up
+# and no date arithmetic per invoice. Kept: the rows with a step due, and those whose open
+# amount changed. ``{scan}`` is ``NOT INDEXED`` on SQLite: most open invoices are within reach,
+# and reading the table in order is several times faster than fetching each row through the
+# due-date index (PostgreSQL's planner chooses its sequential scan by itself).
+CANDIDATES = """
+CREATE TEMPORARY TABLE dunning_tmp_candidate AS
+SELECT x.*, {due_case} AS due_offset, {eligible_case} AS eligible_offset
+FROM (
+    SELECT i.id AS invoice_id, i.customer_id AS customer_id, tc.scenario_id AS scenario_id,
+        i.open_amount AS open_amount,
+        ROUND(i.open_amount - COALESCE(ib.blocked_amount, 0), 2) AS amount_due,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN {new_anchor} ELSE COALESCE(ds.anchor_on, i.due_date) END AS ref_date,
+        COALESCE(ds.last_offset, -32768) AS reached,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN {new_anchor} ELSE ds.anchor_on END AS anchor_on,
+        CASE WHEN i.open_amount <> ds.open_amount_seen THEN 1 ELSE 0 END AS changed,
+        CASE WHEN ds.last_offset IS NOT NULL AND i.open_amount < ds.open_amount_seen
+             THEN 1 ELSE 0 END AS reanchor,
+        CASE WHEN tc.on_hold = 1 OR COALESCE(ib.holds, 0) > 0 THEN 'hold'
+             WHEN tc.blocked = 1 OR COALESCE(ib.blocks, 0) > 0
+                  OR i.open_amount <= COALESCE(ib.blocked_amount, 0) THEN 'blocked'
+             WHEN pr.invoice_id IS NOT NULL THEN 'promise'
+             ELSE '' END AS excluded
+    FROM receivables_invoice i {scan}
+    JOIN dunning_tmp_customer tc ON tc.customer_id = i.customer_id
+    LEFT JOIN dunning_invoicedunningstate ds ON ds.invoice_id = i.id
+    LEFT JOIN dunning_tmp_invoice_block ib ON ib.invoice_id = i.id
+    LEFT JOIN dunning_tmp_promised pr ON pr.invoice_id = i.id
+    WHERE i.status = 'open' AND i.kind = 'invoice' AND i.open_amount > 0
+      AND i.due_date <= %(horizon)s AND tc.scenario_id IS NOT NULL
+) x
+WHERE {due_case} IS NOT NULL OR x.changed = 1
+"""
+
+
+def new_anchor(vendor: str) -> str:
+    """The anchor after a partial payment: the payment date minus the last step's offset."""
+    if vendor == "postgresql":
+        return f"(CAST({PAYMENT_DATE} AS DATE) - ds.last_offset)"
+    return f"date({PAYMENT_DATE}, (-ds.last_offset) || ' days')"
+
+
+def step_case(
+    steps: dict[int, list[tuple[int, object]]], *, as_of: dt.date, with_minimum: bool
+) -> str:
+    """The most advanced step of ``x.scenario_id`` passed (its offset counted from
+    ``x.ref_date`` reaches ``as_of``) and not reached (``x.reached``), meeting its minimum when
+    ``with_minimum``, as a CASE expression: steps are few, invoices many. ``steps`` maps
+    scenario ids to ``(offset, minimum)``; only integers, Decimals and dates computed here
+    reach the SQL text."""
+    if not steps:
+        return "NULL"
+    scenarios = []
+    for scenario_id, offsets in steps.items():
+        branches = []
+        for offset, minimum in sorted(offsets, reverse=True):
+            passed_if_on_or_before = (as_of - dt.timedelta(days=int(offset))).isoformat()
+            condition = f"x.ref_date <= '{passed_if_on_or_before}' AND x.reached < {int(offset)}"
+            if with_minimum and minimum > 0:
+                condition += f" AND x.amount_due >= {minimum:f}"
+            branches.append(f"WHEN {condition} THEN {int(offset)}")
+        scenarios.append(f"WHEN {int(scenario_id)} THEN CASE {' '.join(branches)} END")
+    return f"CASE x.scenario_id {' '.join(scenarios)} END"
+
+
+CANDIDATE_COUNTS = """
+SELECT excluded, COUNT(*), SUM(CASE WHEN eligible_offset IS NULL THEN 1 ELSE 0 END)
+FROM dunning_tmp_candidate WHERE due_offset IS NOT NULL GROUP BY excluded
+"""
+
+# The invoices that move to a step in this run, with that step.
+DUE = """
+CREATE TEMPORARY TABLE dunning_tmp_due AS
+SELECT c.invoice_id AS invoice_id, c.customer_id AS customer_id,
+    c.scenario_id AS scenario_id, st.id AS step_id, st.offset_days AS offset_days,
+    st.channel AS channel, c.amount_due AS amount_due, c.open_amount AS open_amount,
+    c.anchor_on AS anchor_on,
+    CASE WHEN st.needs_approval THEN 1 ELSE 0 END AS needs_approval,
+    CASE WHEN st.include_penalties THEN 1 ELSE 0 END AS include_penalties
+FROM dunning_tmp_candidate c
+JOIN dunning_step st ON st.scenario_id = c.scenario_id AND st.offset_days = c.eligible_offset
+WHERE c.excluded = '' AND c.eligible_offset IS NOT NULL
+"""
+
+# One action per customer and channel; its step is the most advanced of its lines.
+ACTIONS = """
+INSERT INTO dunning_action (customer_id, source, step_id, channel, template_code, status,
+    priority, assigned_to_id, run_id, promise_id, due_on, total, include_penalties, notes,
+    created_at)
+SELECT g.customer_id, 'scenario', st.id, g.channel, st.template_code,
+    CASE WHEN g.needs_approval = 1 THEN 'awaiting_approval' ELSE 'planned' END, 0,
+    CASE WHEN st.performer = 'salesperson' THEN COALESCE(tc.salesperson_id, tc.collector_id)
+         ELSE tc.collector_id END,
+    %(run_id)s, NULL, %(as_of)s, g.total, g.include_penalties = 1, '', %(now)s
+FROM (SELECT customer_id, scenario_id, channel, MAX(offset_days) AS top_offset,
+             ROUND(SUM(amount_due), 2) AS total, MAX(needs_approval) AS needs_approval,
+             MAX(include_penalties) AS include_penalties
+      FROM dunning_tmp_due GROUP BY customer_id, scenario_id, channel) g
+JOIN dunning_step st ON st.scenario_id = g.scenario_id AND st.offset_days = g.top_offset
+JOIN dunning_tmp_customer tc ON tc.customer_id = g.customer_id
+"""
+
+ACTION_LINES = """
+INSERT INTO dunning_actioninvoice (action_id, invoice_id, step_id, amount_due)
+SELECT a.id, d.invoice_id, d.step_id, d.amount_due
+FROM dunning_tmp_due d
+JOIN dunning_action a ON a.run_id = %(run_id)s AND a.customer_id = d.customer_id
+    AND a.channel = d.channel AND a.source = 'scenario'
+"""
+
+STATES_DELETE = """
+DELETE FROM dunning_invoicedunningstate
+WHERE invoice_id IN (SELECT invoice_id FROM dunning_tmp_due)
+"""
+
+STATES_INSERT = """
+INSERT INTO dunning_invoicedunningstate (invoice_id, last_step_id, last_offset, last_step_on,
+    anchor_on, open_amount_seen, updated_at)
+SELECT invoice_id, step_id, offset_days, %(as_of)s, anchor_on, open_amount, %(now)s
+FROM dunning_tmp_due
+"""
+
+# What the run created, for the command's output and the preview (read before a dry run
+# rolls back): the actions in customer order, then their lines.
+PAYLOAD_ACTIONS = """
+SELECT a.id, c.code, c.name, a.source, a.channel, a.status, a.priority, a.total,
+    st.offset_days, st.name, sc.code, a.assigned_to_id
+FROM dunning_action a
+JOIN customers_customer c ON c.id = a.customer_id
+LEFT JOIN dunning_step st ON st.id = a.step_id
+LEFT JOIN dunning_scenario sc ON sc.id = st.scenario_id
+WHERE a.run_id = %(run_id)s
+ORDER BY c.code, a.priority DESC, a.channel, a.id
+"""
+
+PAYLOAD_LINES = """
+SELECT l.action_id, i.number, CAST(i.due_date AS TEXT), l.amount_due
+FROM dunning_actioninvoice l
+JOIN dunning_action a ON a.id = l.action_id
+JOIN receivables_invoice i ON i.id = l.invoice_id
+WHERE a.run_id = %(run_id)s
+ORDER BY l.action_id, i.due_date, i.number
+"""
+
+# Open items within reach of a step (credit notes included: counted from the index alone).
+CONSIDERED = """
+SELECT COUNT(*) FROM receivables_invoice WHERE status = 'open' AND due_date <= %(horizon)s
+"""
