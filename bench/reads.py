@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/customers/?sort=overdue", "/invoices/?status=overdue"]
+PAGES = ["/", "/customers/?sort=overdue", "/invoices/?status=overdue", "/invoices/aged-balance/"]
 
 
 def _best(fn, repeat: int) -> float:

@@ -52,6 +52,7 @@ def read_rows(records: list[dict]) -> list[list[str]]:
                 _page(record, "/"),
                 _page(record, "/customers/?sort=overdue"),
                 _page(record, "/invoices/?status=overdue"),
+                _page(record, "/invoices/aged-balance/"),
             ]
         )
     return rows
@@ -67,6 +68,7 @@ READ_HEADER = [
     "home",
     "customers?sort=overdue",
     "invoices?status=overdue",
+    "aged-balance page",
 ]
 
 

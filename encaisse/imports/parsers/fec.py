@@ -29,6 +29,7 @@ million-invoice FEC (4 million lines) is read in well under 500 MB.
 
 import datetime as dt
 import unicodedata
+from array import array
 from collections import Counter
 from pathlib import Path
 
@@ -200,7 +201,7 @@ class FecReader:
         errors = self.errors
         pieces = Pieces()
         groups = Groups()
-        piece_index = pieces.index
+        by_customer = pieces.index
         p_date, p_debit, p_credit, p_open = pieces.date, pieces.debit, pieces.credit, pieces.open
         p_due, p_journal, p_avoir = pieces.due, pieces.journal, pieces.avoir
         sales_journals: set[str] = set()
@@ -304,11 +305,13 @@ class FecReader:
                         ref = number
                     else:
                         ref = f"{f[i_journal].strip()}-{number or 'L' + str(line_no)}"
-                key = f"{code}\x1f{ref}"
                 issue = issue.toordinal()
-                piece = piece_index.get(key)
+                refs = by_customer.get(code)
+                if refs is None:
+                    refs = by_customer[code] = {}
+                piece = refs.get(ref)
                 if piece is None:
-                    piece = pieces.add(key, line_no, issue)
+                    piece = refs[ref] = pieces.add(line_no, issue)
                 elif issue < p_date[piece]:
                     p_date[piece] = issue
                 if signed > 0:
@@ -356,25 +359,24 @@ class FecReader:
     def _open_items(self, pieces: Pieces):
         sales = self.sales_journals
         balances = pieces.open
-        keys, kinds = [], []
-        for key, i in pieces.index.items():
-            balance = balances[i]
-            if balance > 0:
-                kind = ItemKind.INVOICE
-            elif balance < 0:
-                sales_journal = pieces.journal_of(i) in sales
-                avoir = pieces.avoir[i]
-                kind = ItemKind.CREDIT_NOTE if sales_journal or avoir else ItemKind.PAYMENT
-            else:
-                continue
-            keys.append(key)
-            kinds.append(kind)
-        indexes = [pieces.index[key] for key in keys]
+        refs, kinds, indexes = [], [], array("q")
+        for code, customer_refs in pieces.index.items():
+            for ref, i in customer_refs.items():
+                balance = balances[i]
+                if balance > 0:
+                    kind = ItemKind.INVOICE
+                elif balance < 0:
+                    sales_journal = pieces.journal_of(i) in sales
+                    avoir = pieces.avoir[i]
+                    kind = ItemKind.CREDIT_NOTE if sales_journal or avoir else ItemKind.PAYMENT
+                else:
+                    continue
+                refs.append((code, ref))
+                kinds.append(kind)
+                indexes.append(i)
         pieces.index.clear()
         # Invoice and credit-note numbers are unique in the ledger: a reference two
         # customers share (an opening entry, a placeholder) gets the customer code appended.
-        refs = [key.split("\x1f", 1) for key in keys]
-        del keys
         shared = Counter(zip(kinds, (ref for _code, ref in refs), strict=True))
         labels = self._labels(pieces.line[i] for i in indexes)
         from_ordinal = dt.date.fromordinal

@@ -19,10 +19,10 @@ SPILL_LINES = 1 << 16  # lettered lines kept in memory before they go to a tempo
 
 
 class Pieces:
-    """Column store of pieces; ``index`` maps "customer\\x1fpiece" to the piece's index."""
+    """Column store of pieces; ``index`` maps customer code, then PieceRef, to a piece."""
 
     def __init__(self):
-        self.index: dict[str, int] = {}
+        self.index: dict[str, dict[str, int]] = {}
         self.line = array("i")  # the piece's first line: its label is read from it at the end
         self.date = array("i")  # ordinal of the earliest date
         self.debit = array("q")  # cents
@@ -34,8 +34,8 @@ class Pieces:
         self.journals: list[str] = []
         self._journal_ids: dict[str, int] = {}
 
-    def add(self, key: str, line: int, date: int) -> int:
-        i = self.index[key] = len(self.line)
+    def add(self, line: int, date: int) -> int:
+        i = len(self.line)
         self.line.append(line)
         self.date.append(date)
         self.debit.append(0)

@@ -12,6 +12,8 @@ never shows as a stray 0.01. Amounts are returned as strings: JSON has no decima
 
 from decimal import Decimal
 
+from django.db import connection
+
 from encaisse.core.money import CENT
 
 from .staging import fetch
@@ -32,36 +34,38 @@ def _totals(rows) -> dict:
 
 
 def file_totals() -> dict:
-    """Totals of the staging table (the records of the input that were accepted)."""
-    return _totals(
-        fetch(
-            """
-            SELECT customer_code,
-                   SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
-                            ELSE ROUND(open_amount * 100) END)
-            FROM encaisse_import_stage
-            GROUP BY customer_code
-            """
-        )
-    )
+    """Totals of the staging table (the records of the input that were accepted). On SQLite
+    the table is read in order rather than through its customer-code index: a million random
+    lookups in a temporary table cost three times the sort of 33,000 groups."""
+    hint = " NOT INDEXED" if connection.vendor == "sqlite" else ""
+    # The hint is a constant; there are no parameters.
+    sql = f"""
+        SELECT customer_code,
+               SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
+                        ELSE ROUND(open_amount * 100) END)
+        FROM encaisse_import_stage{hint}
+        GROUP BY customer_code
+    """  # noqa: S608
+    return _totals(fetch(sql))
 
 
 def imported_totals() -> dict:
-    """Open balance in the ledger now, for each customer of the staging table."""
-    return _totals(
-        fetch(
-            """
-            SELECT c.code,
-                   COALESCE((SELECT SUM(ROUND(i.open_amount * 100)) FROM receivables_invoice AS i
-                             WHERE i.customer_id = c.id AND i.status = 'open'), 0)
-                   - COALESCE((SELECT SUM(ROUND(p.unallocated_amount * 100))
-                               FROM receivables_payment AS p
-                               WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
-            FROM customers_customer AS c
-            WHERE c.id IN (SELECT customer_id FROM encaisse_import_stage)
-            """
-        )
-    )
+    """Open balance in the ledger now, for each customer of the staging table. The open
+    invoices are summed from their covering index (``invoice_open_cover_idx``), which SQLite's
+    planner, without statistics, has to be told about."""
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    # The hint is a constant; there are no parameters.
+    sql = f"""
+        SELECT c.code,
+               COALESCE((SELECT SUM(ROUND(i.open_amount * 100)) FROM receivables_invoice AS i{hint}
+                         WHERE i.customer_id = c.id AND i.status = 'open'), 0)
+               - COALESCE((SELECT SUM(ROUND(p.unallocated_amount * 100))
+                           FROM receivables_payment AS p
+                           WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
+        FROM customers_customer AS c
+        WHERE c.id IN (SELECT customer_id FROM encaisse_import_stage)
+    """  # noqa: S608
+    return _totals(fetch(sql))
 
 
 def totals_compare(file: dict, imported: dict) -> list[dict]:
