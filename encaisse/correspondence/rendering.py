@@ -51,6 +51,13 @@ CONTEXT_VARIABLES = [
     ("today", _("The date of the document.")),
 ]
 
+SYNTAX_HELP = _(
+    "Django template syntax: {{ customer.name }} prints a value, "
+    "{% for line in invoices %}…{% endfor %} repeats for each invoice, "
+    "{% if penalties %}…{% endif %} writes only when there are penalties, "
+    "{{ total|money }} formats an amount and {{ today|date:'d/m/Y' }} a date."
+)
+
 # One engine for user-edited templates: no template directories and no app loaders, so
 # {% include %} and {% extends %} find nothing; the money filter is there for amounts.
 ENGINE = Engine(
