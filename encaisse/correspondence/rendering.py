@@ -21,7 +21,8 @@ from decimal import Decimal
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.company.selectors import company_get
@@ -135,6 +136,11 @@ def billing_contact(customer):
     return next((c for c in contacts if c.email), contacts[0] if contacts else None)
 
 
+def paragraphs(text: str) -> SafeString:
+    """Plain text as HTML paragraphs, escaped (the text may hold a customer's name)."""
+    return mark_safe(linebreaks(text, autoescape=True))
+
+
 def render_text(source: str, context: dict, *, language: str) -> str:
     """Render a user template; a syntax or rendering error becomes TemplateError."""
     try:
@@ -151,7 +157,7 @@ def render_email(template, context: dict) -> tuple[str, str, str]:
     text = render_text(template.body, context, language=template.language)
     html = render_to_string(
         "correspondence/email.html",
-        {"body": linebreaks(escape(text)), "company": context["company"]},
+        {"body": paragraphs(text), "company": context["company"]},
     )
     return subject, text, html
 
@@ -168,7 +174,7 @@ def render_letter_html(template, context: dict, *, channel: str) -> tuple[str, s
             {
                 **context,
                 "subject": subject,
-                "body": linebreaks(escape(body)),
+                "body": paragraphs(body),
                 "formal_notice": channel == "formal_notice",
                 "language": language,
             },

@@ -53,6 +53,8 @@ def test_it_emails_the_billing_contact_with_the_statement_attached(smtp_server):
     assert parsed["Subject"] == "Factures échues – Dupont SA"
     text = parsed.get_body(preferencelist=("plain",)).get_content()
     assert "FA-2025-0042" in text and "3 500,00" in text.replace("\u202f", " ")
+    html = parsed.get_body(preferencelist=("html",)).get_content()
+    assert "<p>Bonjour Jeanne Martin,</p>" in html
     (attachment,) = list(parsed.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     statement = pdf_text(attachment.get_content())
@@ -113,6 +115,7 @@ def test_the_letter_lists_the_invoices_the_total_and_the_company_mentions():
     ):
         assert expected in text, expected
     assert "L441-10" not in text
+    assert "Malgré nos précédents rappels" in text and "<p>" not in text
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
 
