@@ -4,6 +4,7 @@ from encaisse.api.urls import api
 
 urlpatterns = [
     path("", include("encaisse.core.urls")),
+    path("", include("encaisse.correspondence.urls")),
     path("accounts/", include("encaisse.accounts.urls")),
     path("customers/", include("encaisse.customers.urls")),
     path("invoices/", include("encaisse.receivables.urls")),

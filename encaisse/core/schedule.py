@@ -29,6 +29,8 @@ SCHEDULE = [
     Job("refresh-balances", "0 5 * * *", "encaisse.receivables.tasks.refresh_customer_balances"),
     # Then today's calls, emails and letters, ready when the collectors arrive.
     Job("dunning-run", "30 5 * * *", "encaisse.dunning.tasks.daily_dunning_run"),
+    # Emails, letters and formal notices of planned actions, then the outbox: a frequent tick.
+    Job("correspondence", "*/2 * * * *", "encaisse.correspondence.tasks.correspondence_tick"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)
