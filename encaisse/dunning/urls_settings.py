@@ -1,0 +1,15 @@
+"""The dunning settings and runs pages, mounted at ``dunning/settings/``."""
+
+from django.urls import path
+
+from .views import scenarios
+
+app_name = "dunning_settings"
+
+urlpatterns = [
+    path("scenarios/", scenarios.scenarios, name="scenarios"),
+    path("scenarios/new/", scenarios.scenario_new, name="scenario_new"),
+    path("scenarios/<int:scenario_id>/", scenarios.scenario_edit, name="scenario_edit"),
+    path("segments/", scenarios.segments, name="segments"),
+    path("customers/<int:customer_id>/scenario/", scenarios.customer_dunning, name="customer"),
+]
