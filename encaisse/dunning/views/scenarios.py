@@ -25,7 +25,13 @@ from ..settings_forms import (
     step_initial,
     steps_from,
 )
-from ..settings_selectors import access_scenario, customer_scenario, scenario_list, segment_mapping
+from ..settings_selectors import (
+    access_scenario,
+    customer_penalties,
+    customer_scenario,
+    scenario_list,
+    segment_mapping,
+)
 
 
 def form_errors(form, error: ValidationError) -> None:
@@ -141,3 +147,12 @@ def customer_dunning(request, customer_id: int):
         "history": audit_history_for(customer),
     }
     return render(request, "dunning/settings/customer.html", context)
+
+
+@capability_required(VIEW_LEDGER)
+def customer_penalties_card(request, customer_id: int):
+    """The penalties card of the customer page, loaded by htmx after the page (so the
+    customer page's own cost does not grow with the penalties' queries)."""
+    customer = access_customer(request.user, customer_id)
+    penalties = customer_penalties(customer=customer, as_of=today())
+    return render(request, "dunning/_penalties.html", {"penalties": penalties})
