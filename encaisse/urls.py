@@ -11,5 +11,6 @@ urlpatterns = [
     path("imports/", include("encaisse.imports.urls")),
     path("audit/", include("encaisse.audit.urls")),
     path("settings/", include("encaisse.company.urls")),
+    path("dunning/settings/", include("encaisse.dunning.urls_settings")),
     path("api/v1/", api.urls),
 ]

@@ -23,6 +23,7 @@ from encaisse.receivables.models import Allocation, Invoice, Payment
 from encaisse.receivables.services import customer_balances_refresh
 
 from .customers import contacts_build, customers_build
+from .dunning import dunning_history_build
 from .identifiers import siren_make, vat_number_make
 from .ledger import ledger_build
 from .people import DEMO_USERS, demo_users_ensure
@@ -123,6 +124,7 @@ def demo_load(
     Payment.objects.bulk_create(plan.payments, batch_size=BATCH_SIZE)
     Allocation.objects.bulk_create(plan.allocations, batch_size=BATCH_SIZE)
     customer_balances_refresh(as_of=as_of)
+    dunning_history_build(seed=seed, as_of=as_of, users=users)
     summary = DemoSummary(
         as_of=as_of,
         seed=seed,
