@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "encaisse.receivables",
     "encaisse.imports",
     "encaisse.dunning",
+    "encaisse.disputes",
 ]
 
 MIDDLEWARE = [
