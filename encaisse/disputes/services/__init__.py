@@ -1,5 +1,6 @@
 """Writes of the disputes app. Import services from here."""
 
+from .escalation import disputes_escalate
 from .opening import dispute_open, dispute_qualify
 from .transitions import (
     dispute_assign,
@@ -19,4 +20,5 @@ __all__ = [
     "dispute_reopen",
     "dispute_resolve",
     "dispute_transition",
+    "disputes_escalate",
 ]
