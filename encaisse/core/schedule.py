@@ -29,6 +29,8 @@ SCHEDULE = [
     Job("refresh-balances", "0 5 * * *", "encaisse.receivables.tasks.refresh_customer_balances"),
     # Then today's calls, emails and letters, ready when the collectors arrive.
     Job("dunning-run", "30 5 * * *", "encaisse.dunning.tasks.daily_dunning_run"),
+    # Disputes at risk or late: their owners find the notices when they arrive.
+    Job("disputes-escalation", "45 5 * * *", "encaisse.disputes.tasks.daily_disputes_escalation"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)

@@ -73,3 +73,15 @@ def test_the_command_escalates_as_of_a_date(dispute):
     assert "2026-03-17" in out.getvalue()
     with pytest.raises(CommandError):
         call_command(*translate(["disputes", "escalate", "--as-of", "17/03/2026"]))
+
+
+def test_it_is_scheduled_daily_and_escalates_as_of_today(dispute, monkeypatch):
+    from django.utils.module_loading import import_string
+
+    from encaisse.core.schedule import SCHEDULE
+
+    jobs = {job.name: job for job in SCHEDULE}
+    task = import_string(jobs["disputes-escalation"].task)
+    monkeypatch.setattr("encaisse.disputes.tasks.today", lambda: D(2026, 3, 17))
+    assert task.call() == 2
+    assert _notified(dispute) == [(1, "denis"), (2, "alice")]
