@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "encaisse.imports",
     "encaisse.dunning",
     "encaisse.correspondence",
+    "encaisse.disputes",
 ]
 
 MIDDLEWARE = [

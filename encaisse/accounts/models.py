@@ -22,6 +22,15 @@ class Department(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    default_owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("default dispute owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Owns the disputes routed to this department unless someone else is chosen."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -31,6 +31,8 @@ SCHEDULE = [
     Job("dunning-run", "30 5 * * *", "encaisse.dunning.tasks.daily_dunning_run"),
     # Emails, letters and formal notices of planned actions, then the outbox: a frequent tick.
     Job("correspondence", "*/2 * * * *", "encaisse.correspondence.tasks.correspondence_tick"),
+    # Disputes at risk or late: their owners find the notices when they arrive.
+    Job("disputes-escalation", "45 5 * * *", "encaisse.disputes.tasks.daily_disputes_escalation"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)

@@ -49,7 +49,8 @@ def test_the_token_it_creates_opens_the_api(manager_client):
     ("persona", "scopes"),
     [
         ("read_only_client", [TokenScope.READ]),
-        ("department_client", [TokenScope.READ]),
+        # Department members work disputes through the API.
+        ("department_client", [TokenScope.READ, TokenScope.READ_WRITE]),
         ("collector_client", [TokenScope.READ, TokenScope.READ_WRITE]),
         ("manager_client", [TokenScope.READ, TokenScope.READ_WRITE]),
     ],

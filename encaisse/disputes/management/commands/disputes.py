@@ -1,0 +1,74 @@
+"""``encaisse disputes escalate [--as-of YYYY-MM-DD]``: the daily escalation (the worker runs the
+same service each morning).
+
+``encaisse disputes import FILE``: register disputes from a CSV file (see
+``services/imports.py`` for the columns); on any error nothing is kept, every error is printed
+as ``FILE:LINE: column: message`` and the command exits with status 1."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from encaisse.core.dates import today
+from encaisse.disputes.services import disputes_escalate
+from encaisse.disputes.services.imports import DisputeImportError, disputes_import
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("--as-of expects a date as YYYY-MM-DD, not %(text)r.") % {"text": text}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Disputes: daily escalation, CSV import."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+        escalate = subcommands.add_parser(
+            "escalate", help="escalate disputes at risk or late", called_from_command_line=False
+        )
+        escalate.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (today)")
+        load = subcommands.add_parser(
+            "import", help="register disputes from a CSV file", called_from_command_line=False
+        )
+        load.add_argument("file")
+
+    def handle(self, *args, **options):
+        if options["subcommand"] == "escalate":
+            as_of = _date(options["as_of"]) if options["as_of"] else today()
+            counts = disputes_escalate(as_of=as_of)
+            self.stdout.write(
+                _(
+                    "Escalation of %(as_of)s: %(owner)s to their owner, %(head)s to the head of "
+                    "department, %(manager)s to the credit managers."
+                )
+                % {
+                    "as_of": as_of.isoformat(),
+                    "owner": counts[1],
+                    "head": counts[2],
+                    "manager": counts[3],
+                }
+            )
+            return
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            created = disputes_import(actor=None, path=path)
+        except DisputeImportError as error:
+            for e in error.errors:
+                self.stderr.write(f"{path}:{e.line}: {e.column}: {e.message}")
+            raise CommandError(
+                _("%(count)s error(s): nothing was imported.") % {"count": len(error.errors)}
+            ) from None
+        self.stdout.write(
+            _("%(count)s dispute(s) registered: %(numbers)s")
+            % {"count": len(created), "numbers": ", ".join(d.number for d in created)}
+        )

@@ -1,0 +1,24 @@
+"""Writes of the disputes app. Import services from here."""
+
+from .escalation import disputes_escalate
+from .opening import dispute_open, dispute_qualify
+from .transitions import (
+    dispute_assign,
+    dispute_close,
+    dispute_comment,
+    dispute_reopen,
+    dispute_resolve,
+    dispute_transition,
+)
+
+__all__ = [
+    "dispute_assign",
+    "dispute_close",
+    "dispute_comment",
+    "dispute_open",
+    "dispute_qualify",
+    "dispute_reopen",
+    "dispute_resolve",
+    "dispute_transition",
+    "disputes_escalate",
+]
