@@ -45,7 +45,7 @@ from .staging import (
 # Documents that file imports own: a snapshot settles these when the file no longer lists them.
 FILE_SOURCES = (Source.FEC, Source.CSV, Source.XLSX)
 IMPORT_LOCK_KEY = 4_827_301
-SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CACHE_KIB = 64 * 1024  # counts against the 500 MB an import may use at 1M lines
 # Above this many customers, refreshing every balance is cheaper than a long IN list.
 REFRESH_ALL_ABOVE = 5000
 
