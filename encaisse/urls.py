@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/", include("encaisse.customers.urls")),
     path("invoices/", include("encaisse.receivables.urls")),
     path("imports/", include("encaisse.imports.urls")),
+    path("dunning/", include("encaisse.dunning.urls")),
     path("audit/", include("encaisse.audit.urls")),
     path("settings/", include("encaisse.company.urls")),
     path("dunning/settings/", include("encaisse.dunning.urls_settings")),

@@ -56,3 +56,21 @@ class RateKind(models.TextChoices):
     ECB_MRO = "ecb_mro", _("ECB main refinancing rate")
     LEGAL_PROFESSIONAL = "legal_professional", _("Legal interest rate (professionals)")
     LEGAL_INDIVIDUAL = "legal_individual", _("Legal interest rate (individuals)")
+
+
+class CallOutcome(models.TextChoices):
+    # What a collector records after a call; services/calls.py says what follows each one.
+    REACHED = "reached", _("Reached, no commitment")
+    NOT_REACHED = "not_reached", _("Not reached")
+    PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
+    PROBLEM_REPORTED = "problem_reported", _("Problem reported")
+    CALL_BACK = "call_back", _("Call back later")
+    WRONG_CONTACT = "wrong_contact", _("Wrong contact")
+
+
+class EventKind(models.TextChoices):
+    OUTCOME = "outcome", _("Call outcome")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    MANUAL = "manual", _("Manual action")
+    NOTE = "note", _("Note")

@@ -15,7 +15,9 @@ from .choices import (
     ActionSource,
     ActionStatus,
     BlockKind,
+    CallOutcome,
     Channel,
+    EventKind,
     Performer,
     Priority,
     PromiseStatus,
@@ -405,6 +407,10 @@ class Action(models.Model):
     total = models.DecimalField(_("total"), **MONEY, default=0)
     include_penalties = models.BooleanField(_("includes penalties"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # db_default: the run inserts actions in raw SQL that does not name this column.
+    outcome = models.CharField(
+        _("call outcome"), max_length=20, choices=CallOutcome.choices, blank=True, db_default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -496,6 +502,47 @@ class ActionInvoice(models.Model):
 
     def __str__(self):
         return f"{self.action_id}: {self.invoice_id} {self.amount_due}"
+
+
+class ActionEvent(models.Model):
+    """Something a person did in dunning, with who and when: a call outcome, an approval or a
+    rejection (on ``action``), a manual action recorded after the fact, or a note on the
+    customer (``action`` empty). The timeline is rendered from these rows and the actions."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="dunning_events",
+        db_index=False,  # event_customer_idx
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    outcome = models.CharField(
+        _("call outcome"), max_length=20, choices=CallOutcome.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    at = models.DateTimeField(_("at"))
+    notes = models.TextField(_("notes"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("dunning event")
+        verbose_name_plural = _("dunning events")
+        indexes = [models.Index(fields=["customer", "-at"], name="event_customer_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.customer_id} {self.at:%Y-%m-%d}"
 
 
 class InvoiceDunningState(models.Model):

@@ -276,8 +276,9 @@ def test_it_shows_the_detail_in_a_few_queries(collector_client, django_assert_ma
             unallocated_amount="0",
             source=Source.MANUAL,
         ).allocations.create(invoice=invoice, amount="10.00", allocated_on=TODAY)
-    # session, user, invoice, allocations, history
-    with django_assert_max_num_queries(6):
+    # session, user, invoice, allocations, history; dunning history: actions, events,
+    # promises, blocks
+    with django_assert_max_num_queries(10):
         response = collector_client.get(f"/invoices/{invoice.pk}/")
     assert response.content.decode().count("P4") == 1
 
