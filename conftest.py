@@ -71,3 +71,15 @@ def read_only_client(client, read_only):
 @pytest.fixture
 def admin_client_(client, admin_user):
     return _client_for(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in French, the default language: a request in English (a user's
+    preference) or a test that switched languages must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
