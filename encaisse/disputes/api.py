@@ -8,7 +8,10 @@ department member: their department's disputes); writes need ``work_disputes``, 
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Status
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from encaisse.accounts.capabilities import VIEW_DISPUTES, VIEW_LEDGER, WORK_DISPUTES
 from encaisse.accounts.models import Department
@@ -20,6 +23,7 @@ from encaisse.receivables.choices import InvoiceKind
 from encaisse.receivables.models import Invoice
 
 from . import choices
+from .evidence import max_bytes
 from .models import Category, ReasonCode, RootCause
 from .schemas import (
     CommentIn,
@@ -28,6 +32,7 @@ from .schemas import (
     DisputeIn,
     DisputePage,
     EventOut,
+    EvidenceOut,
     ReasonCodeOut,
     Ref,
     TransitionIn,
@@ -42,6 +47,7 @@ from .services import (
     dispute_resolve,
     dispute_transition,
 )
+from .services.evidence import evidence_add, evidence_path
 from .workflow import allowed_next
 
 router = Router(tags=["disputes"])
@@ -221,6 +227,51 @@ def dispute_comment_post(request, dispute_id: int, payload: CommentIn):
     return Status(
         201, dispute_comment(actor=request.user, dispute=dispute, comment=payload.comment)
     )
+
+
+@router.post(
+    "/disputes/{int:dispute_id}/evidence",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+    summary="Attach an evidence file to a dispute",
+)
+def dispute_evidence_post(request, dispute_id: int, file: File[UploadedFile]):
+    """A multipart upload (field ``file``): PDF, image, Word or Excel document or text, up to
+    the size limit; the type is read from the content, not from the name."""
+    require(request, WORK_DISPUTES)
+    dispute = access_dispute(request.user, dispute_id)
+    if file.size > max_bytes():
+        # Refused before reading it into memory.
+        raise _invalid("body.file", f"The file is larger than {max_bytes()} bytes.")
+    content = file.read()
+    try:
+        evidence = evidence_add(
+            actor=request.user, dispute=dispute, name=file.name, content=content
+        )
+    except ValidationError as error:
+        raise _invalid("body.file", " ".join(error.message_dict["file"])) from None
+    return Status(201, evidence)
+
+
+@router.get(
+    "/disputes/{int:dispute_id}/evidence/{int:evidence_id}",
+    response={200: None, **READ_ERRORS},
+    summary="Download an evidence file",
+)
+def dispute_evidence_get(request, dispute_id: int, evidence_id: int):
+    """The file itself, as an attachment, to users who may see the dispute."""
+    require(request, VIEW_DISPUTES)
+    dispute = access_dispute(request.user, dispute_id)
+    evidence = dispute.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("No such evidence.")
+    response = FileResponse(
+        default_storage.open(evidence_path(evidence), "rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get(

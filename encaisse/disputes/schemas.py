@@ -137,9 +137,19 @@ class EventOut(Schema):
     data: dict
 
 
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
 class DisputeDetail(DisputeOut):
     invoices: list[LineOut]
     timeline: list[EventOut]
+    evidence: list[EvidenceOut]
     allowed_next: list[Status]
 
 

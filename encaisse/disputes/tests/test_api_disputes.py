@@ -182,3 +182,30 @@ def test_it_lists_the_codification(client, department_member):
     assert {d["code"] for d in departments} == set(
         Department.objects.values_list("code", flat=True)
     )
+
+
+def test_it_attaches_evidence_and_serves_it_only_to_who_may_see_the_dispute(
+    client, collector, department_member, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    dispute = open_dispute(collector, reason="B1")  # logistics: not denis's department
+    url = f"{URL}/{dispute.pk}/evidence"
+    refused = client.post(
+        url, {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00")}, **bearer(collector)
+    )
+    assert refused.status_code == 422 and _fields(refused) == ["body.file"]
+    response = client.post(url, {"file": SimpleUploadedFile("bl.pdf", pdf)}, **bearer(collector))
+    assert response.status_code == 201, response.json()
+    evidence = response.json()
+    assert evidence["content_type"] == "application/pdf" and evidence["size"] == len(pdf)
+    download = client.get(f"{url}/{evidence['id']}", **bearer(collector, TokenScope.READ))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf
+    assert download["X-Content-Type-Options"] == "nosniff"
+    headers = bearer(department_member, TokenScope.READ)
+    assert client.get(f"{url}/{evidence['id']}", **headers).status_code == 404
+    detail = client.get(f"{URL}/{dispute.pk}", **bearer(collector, TokenScope.READ)).json()
+    assert [e["original_name"] for e in detail["evidence"]] == ["bl.pdf"]
