@@ -126,7 +126,8 @@ class CustomerDunningForm(forms.Form):
 class ReferenceRateForm(forms.Form):
     kind = forms.ChoiceField(label=_label(ReferenceRate, "kind"), choices=RateKind.choices)
     starts_on = forms.DateField(
-        label=_label(ReferenceRate, "starts_on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_label(ReferenceRate, "starts_on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     rate = forms.DecimalField(label=_label(ReferenceRate, "rate"), max_digits=6, decimal_places=3)
     source = forms.CharField(label=_label(ReferenceRate, "source"), max_length=255, required=False)
@@ -136,4 +137,6 @@ class ReferenceRateForm(forms.Form):
 
 
 class RunDateForm(forms.Form):
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -21,7 +21,7 @@ from encaisse.accounts.capabilities import (
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 
-from ..choices import Channel
+from ..choices import ActionStatus, Channel
 from ..services import dunning_run_generate
 from ..settings_forms import RunDateForm
 from ..settings_selectors import access_run, run_actions, run_list
@@ -31,8 +31,15 @@ ACTIONS_PAGE_SIZE = 100
 
 
 def _labelled(actions: list[dict]) -> list[dict]:
-    """The service's action dicts with the channel's label for display."""
-    return [{**action, "channel_label": Channel(action["channel"]).label} for action in actions]
+    """The service's action dicts with the channel's and status's labels for display."""
+    return [
+        {
+            **action,
+            "channel_label": Channel(action["channel"]).label,
+            "status": ActionStatus(action["status"]).label,
+        }
+        for action in actions
+    ]
 
 
 def _as_dicts(actions) -> list[dict]:
