@@ -30,7 +30,7 @@ from ..choices import ActionSource, ActionStatus, CallOutcome, Channel, EventKin
 from ..models import Action, ActionEvent, ActionInvoice
 from .promises import promise_record
 
-TODO = (ActionStatus.PLANNED, ActionStatus.AWAITING_APPROVAL)
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.AWAITING_APPROVAL)
 
 
 def _user(actor):
@@ -84,7 +84,7 @@ def call_outcome_record(
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.channel != Channel.CALL:
         raise ValidationError({"outcome": _("Only a phone call has an outcome.")})
-    if action.status not in TODO:
+    if action.status not in OPEN_STATUSES:
         raise ValidationError({"outcome": _("This call is already closed.")})
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Unknown call outcome.")})
