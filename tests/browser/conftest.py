@@ -76,3 +76,36 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+@pytest.fixture(scope="session")
+def _shipped_rows(django_db_setup, django_db_blocker):
+    """The rows that the project's data migrations ship (segments, departments, scenarios,
+    reference rates, templates, the dispute codification), serialized once after the test
+    database is built. Django's own tables (content types, permissions) are left out: the flush
+    recreates them with other keys."""
+    from django.apps import apps
+    from django.core import serializers
+
+    with django_db_blocker.unblock():
+        rows = [
+            row
+            for config in apps.get_app_configs()
+            if config.name.startswith("encaisse.")
+            for model in config.get_models()
+            for row in model._default_manager.order_by("pk")
+        ]
+        return serializers.serialize("json", rows)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(_shipped_rows, transactional_db):
+    """The live server's tests empty the database after each test, taking the shipped rows with
+    them: put them back before every test (saved by primary key, so it is idempotent), so that
+    no test depends on running first."""
+    from django.core import serializers
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for row in serializers.deserialize("json", _shipped_rows):
+            row.save()

@@ -1,10 +1,7 @@
 """A credit manager previews a letter template on a real customer, sees a template error
 explained, then downloads the letters to print as one PDF."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from encaisse.company.selectors import company_get
 from encaisse.correspondence.models import Letter, Template
@@ -16,10 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def ledger():
-    if not Template.objects.exists():  # a transactional test before this one flushed them
-        importlib.import_module("encaisse.correspondence.migrations.0002_default_templates").create(
-            apps, None
-        )
     company = company_get()
     company.name, company.legal_form, company.siren = "Encaisse Démo", "SAS", "732829320"
     company.address = "1 place Bellecour\n69002 Lyon"

@@ -94,5 +94,5 @@ def test_a_collector_finds_a_customer_and_adds_a_contact(
     page.wait_for_url(f"{live_server.url}/customers/{dupont.pk}/edit/")
     page.fill("#id_siret", "552 100 554 00014")
     page.click("#customer-form button[type=submit]")
-    assert "n’est pas un SIRET valide" in page.locator("#customer-form").inner_text()
+    assert "n'est pas un SIRET valide" in page.locator("#customer-form").inner_text()
     shot("customers-edit")
