@@ -21,6 +21,7 @@ from encaisse.core.dates import today as local_today
 from encaisse.core.pdf import html_to_pdf
 from encaisse.dunning.choices import ActionStatus, Channel
 from encaisse.dunning.models import Action
+from encaisse.dunning.services import action_approval_record
 
 from ..models import Letter, OutboxMessage
 from ..rendering import (
@@ -154,15 +155,10 @@ def _store_letter(action, template, context, channel) -> Letter:
 
 def action_approve(*, action: Action, actor) -> Action:
     """Approve an action awaiting approval (a formal notice, a handover to legal) and send it
-    out when it is an email, letter or formal notice. Refuses any other state."""
+    out at once when it is an email, letter or formal notice. The approval itself (row lock,
+    timeline event, audit) is the dunning service's; any other state is refused there."""
     with transaction.atomic():
-        updated = Action.objects.filter(pk=action.pk, status=ActionStatus.AWAITING_APPROVAL).update(
-            status=ActionStatus.PLANNED, approved_at=timezone.now(), approved_by=actor
-        )
-        if not updated:
-            raise ValidationError(_("This action is not awaiting approval."))
-        action.refresh_from_db()
-        audit_record(actor=actor, action="approve", instance=action)
+        action = action_approval_record(actor=actor, action=action, approved=True)
         if action.channel in DISPATCHED_CHANNELS:
             transaction.on_commit(lambda: _dispatch_logged(action, actor))
     return action
