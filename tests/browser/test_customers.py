@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from encaisse.accounts.choices import Role
 from encaisse.customers.models import Contact, Segment
@@ -11,7 +12,7 @@ from encaisse.receivables.services import customer_balances_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _ledger(collector):

@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from encaisse.accounts.choices import Role
 from encaisse.receivables.tests.factories import make_credit_note, make_customer, make_invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _ledger():

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from encaisse.customers.models import Customer
 from encaisse.receivables.choices import Source
@@ -30,7 +31,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 
 
 def test_it_shows_totals_and_most_overdue_customers(manager_client):
-    today = dt.date.today()
+    today = timezone.localdate()
     late = Customer.objects.create(code="C1", name="Retard SA")
     fine = Customer.objects.create(code="C2", name="Ponctuel SARL")
     _invoice(late, "F1", today - dt.timedelta(days=45), "1200.00")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from encaisse.audit.models import AuditEntry
 from encaisse.customers.models import Contact, Customer
@@ -14,7 +15,7 @@ from .builders import SIREN, make_contact, make_customer, make_invoice, make_set
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _customer(**extra):

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from encaisse.accounts.choices import TokenScope
 from encaisse.api.tests.tokens import bearer
@@ -14,7 +15,7 @@ from .factories import make_credit_note, make_customer, make_invoice
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/invoices"
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _post(client, user, body, url=URL, scope=TokenScope.READ_WRITE):

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from encaisse.audit.models import AuditEntry
@@ -18,7 +19,7 @@ from .factories import make_credit_note, make_customer, make_invoice
 pytestmark = pytest.mark.django_db
 
 LIST = "/invoices/"
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def days(n: int) -> dt.date:
