@@ -131,15 +131,16 @@ def dispute_page(request, token, claims):
 @with_claims("dispute")
 def dispute_message(request, token, claims):
     dispute = selectors.portal_dispute(claims)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.portal_message_add(dispute=dispute, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Thank you, your message was sent."))
-            return redirect(reverse("portal:dispute", args=[token]) + "#timeline")
+    with translation.override(customer_recipient(dispute)[1]):
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.portal_message_add(dispute=dispute, text=form.cleaned_data["text"])
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Thank you, your message was sent."))
+                return redirect(reverse("portal:dispute", args=[token]) + "#timeline")
     return _dispute_page(request, token, dispute, message_form=form, status=400)
 
 
@@ -148,16 +149,19 @@ def dispute_message(request, token, claims):
 @with_claims("dispute")
 def dispute_evidence(request, token, claims):
     dispute = selectors.portal_dispute(claims)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            services.portal_evidence_add(dispute=dispute, name=upload.name, content=upload.read())
-        except ValidationError as error:
-            form.add_error("file", error.messages)
-        else:
-            messages.success(request, _("Thank you, your document was received."))
-            return redirect(reverse("portal:dispute", args=[token]) + "#documents")
+    with translation.override(customer_recipient(dispute)[1]):
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.portal_evidence_add(
+                    dispute=dispute, name=upload.name, content=upload.read()
+                )
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                messages.success(request, _("Thank you, your document was received."))
+                return redirect(reverse("portal:dispute", args=[token]) + "#documents")
     return _dispute_page(request, token, dispute, evidence_form=form, status=400)
 
 
