@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from encaisse.core.money import format_amount
 from encaisse.disputes.choices import ACTIVE_STATUSES, EventType, Outcome, Status
 from encaisse.disputes.models import Dispute, DisputedInvoice, Evidence, Satisfaction
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
@@ -74,7 +76,9 @@ def _resolution_text(data: dict) -> str:
     if data.get("credit_note_number"):
         text += " · " + _("credit note %(number)s, %(amount)s €") % {
             "number": data["credit_note_number"],
-            "amount": data.get("credit_note_amount") or "",
+            "amount": format_amount(
+                Decimal(data.get("credit_note_amount") or 0), language=get_language()
+            ),
         }
     return text
 
@@ -85,7 +89,7 @@ def public_timeline(dispute: Dispute) -> list[Entry]:
     entries = []
     for event in dispute.events.filter(type__in=PUBLIC_EVENTS).order_by("at", "id"):
         if event.type == EventType.OPENED:
-            entries.append(Entry(event.at, _("Dispute registered"), event.comment))
+            entries.append(Entry(event.at, _("We registered your dispute"), event.comment))
         elif event.type == EventType.TRANSITION and event.to_status in Status.values:
             if event.data.get("reopened"):
                 title = _("Dispute reopened")

@@ -2,7 +2,8 @@
 credential (see ``tokens``). Every page is rate limited per client address
 (``PORTAL_RATE_LIMIT`` requests a minute; what customers send, ``PORTAL_POST_RATE_LIMIT``),
 speaks the customer's language, and tells browsers not to keep it nor pass the link on
-(``Cache-Control: no-store``, ``Referrer-Policy: no-referrer``)."""
+(``Cache-Control: no-store``; ``Referrer-Policy: same-origin``, so a link to another site
+never carries the token, while our own forms keep their Origin for the CSRF check)."""
 
 from functools import wraps
 
@@ -30,7 +31,7 @@ from .steps import next_step
 
 def _secure(response):
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -24,7 +24,7 @@ def test_it_shows_the_status_next_step_and_expected_date_with_a_valid_link(clien
     assert "Nous avons besoin d" in page  # the next step, in the customer's language
     assert "16 mars 2026" in page  # A1: ten business days from Monday 2 March
     assert "DUP-F1" in page and "2\u202f500,00" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
