@@ -76,14 +76,29 @@ def test_it_does_not_open_another_customers_dispute(client):
     assert "MAR-F1" not in response.content.decode()
 
 
-def test_it_opens_for_an_anonymous_visitor_and_grants_nothing_to_a_signed_in_user(
-    client, credit_manager
+@pytest.mark.parametrize(
+    "persona", [None, "credit_manager", "collector", "department_member", "read_only"]
+)
+def test_it_opens_with_the_link_alone_and_grants_nothing_to_a_signed_in_user(
+    client, request, persona
 ):
+    """The token is the only credential: anyone holding the link sees the page, signed in or
+    not, and no role opens a page without a valid token."""
     _customer, dispute = customer_with_dispute()
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
     assert client.get(dispute_url(dispute)).status_code == 200
-    client.force_login(credit_manager)
-    # Being a user is no credential on the portal: without a valid token, nothing opens.
     assert client.get(reverse("portal:dispute", args=["not-a-token"])).status_code == 404
+    message = reverse("portal:message", args=["not-a-token"])
+    assert client.post(message, {"text": "x"}).status_code == 404
+
+
+def test_it_speaks_the_customers_language(client):
+    _customer, dispute = customer_with_dispute(language="en")
+    page = client.get(dispute_url(dispute), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="en">' in page
+    assert "The team in charge is examining your dispute." in page
+    assert "Expected answer by" in page and "March 16, 2026" in page
 
 
 def test_it_rate_limits_the_pages_per_client_address(client, settings):
