@@ -7,7 +7,8 @@
 - to users: the escalation email (``dispute-escalation``) for each in-app notification.
 
 The disputes services call the ``on_*`` hooks inside their transaction; the hooks queue the
-outbox row with ``transaction.on_commit``, so a rolled-back change sends nothing. Never twice:
+outbox row with ``transaction.on_commit`` (robust: a failure is logged and never undoes nor
+breaks the user's committed action), so a rolled-back change sends nothing. Never twice:
 each row's idempotency key names the dispute and the event (the acknowledgement, the transition
 event's id, the escalation level and user), and the key is unique in the outbox.
 
@@ -134,7 +135,8 @@ def on_dispute_opened(dispute: Dispute) -> None:
         return
     pk = dispute.pk
     transaction.on_commit(
-        lambda: customer_email_queue(dispute_id=pk, code=ACKNOWLEDGEMENT, key=f"dispute:{pk}:ack")
+        lambda: customer_email_queue(dispute_id=pk, code=ACKNOWLEDGEMENT, key=f"dispute:{pk}:ack"),
+        robust=True,
     )
 
 
@@ -146,12 +148,15 @@ def on_dispute_moved(dispute: Dispute, event) -> None:
         return
     pk, event_pk = dispute.pk, event.pk
     transaction.on_commit(
-        lambda: customer_email_queue(dispute_id=pk, code=code, key=f"dispute:{pk}:event:{event_pk}")
+        lambda: customer_email_queue(
+            dispute_id=pk, code=code, key=f"dispute:{pk}:event:{event_pk}"
+        ),
+        robust=True,
     )
     if event.to_status == Status.RESOLVED:
         from .followup import satisfaction_follow_up
 
-        transaction.on_commit(lambda: satisfaction_follow_up(dispute_id=pk))
+        transaction.on_commit(lambda: satisfaction_follow_up(dispute_id=pk), robust=True)
 
 
 def staff_dispute_url(dispute_id: int) -> str:
@@ -203,4 +208,4 @@ def escalation_emails_queue(notices: list[tuple[int, int, int]]) -> int:
 def on_escalated(notices: list[tuple[int, int, int]]) -> None:
     """Hook of ``disputes_escalate``: the escalation emails, after commit."""
     if notices:
-        transaction.on_commit(lambda: escalation_emails_queue(notices))
+        transaction.on_commit(lambda: escalation_emails_queue(notices), robust=True)

@@ -210,11 +210,11 @@ def raise_page(request, token, claims):
                 field = next(iter(getattr(error, "error_dict", {})), None)
                 form.add_error("file" if field == "file" else None, error.messages)
             else:
-                messages.success(
-                    request,
-                    _("Your dispute %(number)s is registered. We have sent you an email.")
-                    % {"number": dispute.number},
-                )
+                if customer_recipient(dispute)[0]:
+                    notice = _("Your dispute %(number)s is registered. We have sent you an email.")
+                else:
+                    notice = _("Your dispute %(number)s is registered.")
+                messages.success(request, notice % {"number": dispute.number})
                 link = tokens.dispute_token(dispute_id=dispute.pk, customer_id=customer.pk)
                 return redirect("portal:dispute", link)
     return _render(
