@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import linebreaks
+from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -172,8 +172,9 @@ def billing_contact(customer):
 
 
 def paragraphs(text: str) -> SafeString:
-    """Plain text as HTML paragraphs, escaped (the text may hold a customer's name)."""
-    return mark_safe(linebreaks(text, autoescape=True))
+    """Plain text as HTML paragraphs, escaped (the text may hold a customer's name), its web
+    addresses made links (the customer's dispute and rating links)."""
+    return mark_safe(linebreaks(urlize(text, nofollow=True, autoescape=True), autoescape=False))
 
 
 def render_text(source: str, context: dict, *, language: str) -> str:

@@ -46,6 +46,8 @@ def test_it_acknowledges_a_new_dispute_with_its_number_next_step_date_and_link(
     token = re.search(r"/p/d/(\S+)/", body).group(1)
     claims = tokens.read("dispute", token)
     assert (claims.dispute_id, claims.customer_id) == (dispute.pk, dispute.customer_id)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f'<a href="http://127.0.0.1:8000/p/d/{token}/"' in html  # clickable
 
 
 def test_it_never_queues_the_acknowledgement_twice(django_capture_on_commit_callbacks):
