@@ -7,6 +7,8 @@ ALLOWED_HOSTS   comma separated, default 127.0.0.1,localhost
 REDIS_URL       when set, background tasks go through RQ on Redis instead of the database
 EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                 DEFAULT_FROM_EMAIL
+PORTAL_*        PORTAL_BASE_URL, PORTAL_LINK_DAYS, PORTAL_RATE_LIMIT, PORTAL_POST_RATE_LIMIT:
+                the customer portal's links and rate limits
 """
 
 import os
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "encaisse.dunning",
     "encaisse.correspondence",
     "encaisse.disputes",
+    "encaisse.portal",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +159,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "encaisse@localhost")
+
+# Django's cache: the portal's rate limits count there. Shared between processes: Redis when
+# REDIS_URL is set, else files under var/cache.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# The customer portal (/p/): links in emails are built on PORTAL_BASE_URL and signed; they
+# expire after PORTAL_LINK_DAYS days. Rate limits: requests per minute and client address,
+# for pages (PORTAL_RATE_LIMIT) and for what customers send (PORTAL_POST_RATE_LIMIT).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_LINK_DAYS = int(os.environ.get("PORTAL_LINK_DAYS", "60"))
+PORTAL_RATE_LIMIT = int(os.environ.get("PORTAL_RATE_LIMIT", "60"))
+PORTAL_POST_RATE_LIMIT = int(os.environ.get("PORTAL_POST_RATE_LIMIT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")

@@ -12,7 +12,11 @@ The context (documented on the template edit page, keep ``CONTEXT_VARIABLES`` in
 - ``total``: the sum of ``amount_due``;
 - ``penalties``: for formal notices, ``interest``, ``indemnity``, ``total`` (both) and
   ``grand_total`` (total due + penalties); None otherwise;
-- ``today``: the date of the document."""
+- ``today``: the date of the document;
+- ``dispute_link``: the customer's secure link to raise a dispute on these invoices
+  (``encaisse/portal``), for the reminder emails.
+
+The dispute emails (``encaisse/portal/emails.py``) get their own context, listed after these."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -21,7 +25,7 @@ from decimal import Decimal
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import linebreaks
+from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +33,7 @@ from encaisse.company.selectors import company_get
 from encaisse.core.money import ZERO
 from encaisse.dunning.penalties import invoice_penalties
 from encaisse.dunning.selectors import contractual_rate, reference_rates
+from encaisse.portal.tokens import raise_link
 
 CONTEXT_VARIABLES = [
     ("customer", _("The customer: name, code, address, postal_code, city, email.")),
@@ -50,6 +55,31 @@ CONTEXT_VARIABLES = [
         ),
     ),
     ("today", _("The date of the document.")),
+    (
+        "dispute_link",
+        _("Reminder emails: the customer's secure link to raise a dispute on these invoices."),
+    ),
+    (
+        "dispute",
+        _(
+            "Dispute emails: the dispute (number, raised_on, disputed_total, target_date, "
+            "credit_note_number, credit_note_amount); invoices then have number and "
+            "disputed_amount."
+        ),
+    ),
+    (
+        "portal_link",
+        _("Dispute emails: the customer's secure link to the page of the dispute."),
+    ),
+    (
+        "next_step, expected_date, outcome",
+        _("Dispute emails: what happens next, the expected answer date, how it was resolved."),
+    ),
+    ("satisfaction_link", _("Satisfaction email: the link to rate how the dispute was handled.")),
+    (
+        "user, level, dispute_url",
+        _("Escalation email: the user notified, the escalation level, the dispute's page."),
+    ),
 ]
 
 SYNTAX_HELP = _(
@@ -127,6 +157,11 @@ def build_context(
         "total": sum((line.amount_due for line in lines), ZERO),
         "penalties": penalties,
         "today": today,
+        "dispute_link": raise_link(
+            customer_id=customer.pk, invoice_ids=[line.invoice_id for line in lines]
+        )
+        if lines
+        else "",
     }
 
 
@@ -137,8 +172,9 @@ def billing_contact(customer):
 
 
 def paragraphs(text: str) -> SafeString:
-    """Plain text as HTML paragraphs, escaped (the text may hold a customer's name)."""
-    return mark_safe(linebreaks(text, autoescape=True))
+    """Plain text as HTML paragraphs, escaped (the text may hold a customer's name), its web
+    addresses made links (the customer's dispute and rating links)."""
+    return mark_safe(linebreaks(urlize(text, nofollow=True, autoescape=True), autoescape=False))
 
 
 def render_text(source: str, context: dict, *, language: str) -> str:

@@ -49,6 +49,11 @@ class EventType(models.TextChoices):
     ASSIGNED = "assigned", _("Assignment changed")
     ESCALATED = "escalated", _("Escalated")
     EVIDENCE = "evidence", _("Evidence added")
+    # From the customer portal (encaisse/portal): what the customer wrote, the satisfaction
+    # follow-up asked after resolution and the customer's answer.
+    CUSTOMER_MESSAGE = "customer_message", _("Message from the customer")
+    FOLLOW_UP = "follow_up", _("Satisfaction follow-up")
+    SATISFACTION = "satisfaction", _("Satisfaction recorded")
 
 
 class Escalation(models.IntegerChoices):
@@ -56,3 +61,8 @@ class Escalation(models.IntegerChoices):
     OWNER = 1, _("Owner notified")
     HEAD = 2, _("Head of department notified")
     CREDIT_MANAGER = 3, _("Credit manager notified")
+
+
+class FollowUpChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    CALL = "call", _("Phone call")

@@ -15,6 +15,7 @@ from .choices import (
     SETTLED_STATUSES,
     Escalation,
     EventType,
+    FollowUpChannel,
     Origin,
     Outcome,
     Status,
@@ -335,6 +336,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Sent by the customer through the portal: shown there and downloadable with the
+    # dispute's token; other evidence is for users only.
+    from_customer = models.BooleanField(_("from the customer"), default=False)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -375,3 +379,42 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.dispute_id} {self.level}"
+
+
+class Satisfaction(models.Model):
+    """The follow-up after a resolution: an email asking the customer for a rating from 1 to 5
+    and a comment (answered on the portal), or a call task for the collector when the customer
+    has no email address. One per resolution (a reopened then resolved dispute gets another)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="satisfactions")
+    resolved_at = models.DateTimeField(_("resolution"))
+    channel = models.CharField(_("channel"), max_length=8, choices=FollowUpChannel.choices)
+    recipient = models.CharField(_("sent to"), max_length=254, blank=True)
+    call_action = models.ForeignKey(
+        "dunning.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("satisfaction follow-up")
+        verbose_name_plural = _("satisfaction follow-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "resolved_at"], name="satisfaction_once_per_resolution"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="satisfaction_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(rating__isnull=False),
+                name="satisfaction_answer_has_rating",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dispute_id} {self.rating or '-'}"

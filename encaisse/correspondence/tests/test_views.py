@@ -127,7 +127,8 @@ def test_the_templates_page_lists_every_shipped_template(
     content = response.content.decode()
     for code in ("reminder-before-due", "first-reminder", "reminder-letter", "formal-notice"):
         assert code in content
-    assert Template.objects.count() == 16
+    assert "dispute-acknowledgement" in content  # the dispute emails (disputes 0003_portal)
+    assert Template.objects.count() == 16 + 10
 
 
 def test_it_saves_a_template(admin_client_, admin_user):

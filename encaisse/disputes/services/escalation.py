@@ -8,8 +8,9 @@ Three levels, each reached once per dispute (``Dispute.escalation_level``) and r
 3. late by ``CREDIT_MANAGER_AFTER`` business days: the credit managers.
 
 A dispute found past several levels at once (first run, a missed day) gets each of them, in
-order. Each recipient gets an in-app ``Notification`` row; escalation emails are not sent yet
-(the correspondence app will send them from these rows). Called by ``encaisse disputes
+order. Each recipient gets an in-app ``Notification`` row and, after commit, an email through
+the correspondence outbox (``portal.emails.escalation_emails_queue``, once per dispute, level
+and user). Called by ``encaisse disputes
 escalate`` and daily by the worker. Set-based: a few statements per level, not per dispute."""
 
 import datetime as dt
@@ -20,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from encaisse.accounts.choices import Role
+from encaisse.portal import emails as escalation_emails
 
 from .. import deadlines
 from ..choices import ACTIVE_STATUSES, Escalation, EventType
@@ -50,7 +52,7 @@ def disputes_escalate(*, as_of: dt.date) -> dict[int, int]:
         .objects.filter(role=Role.CREDIT_MANAGER, is_active=True)
         .values_list("pk", flat=True)
     )
-    counts = {}
+    counts, notices = {}, []
     for level in (Escalation.OWNER, Escalation.HEAD, Escalation.CREDIT_MANAGER):
         due = Dispute.objects.filter(
             _due(level, as_of),
@@ -86,8 +88,10 @@ def disputes_escalate(*, as_of: dt.date) -> dict[int, int]:
             ]
         DisputeEvent.objects.bulk_create(events)
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        notices += [(n.dispute_id, int(level), n.recipient_id) for n in notifications]
         Dispute.objects.filter(pk__in=[row[0] for row in rows]).update(
             escalation_level=level, updated_at=now
         )
         counts[int(level)] = len(rows)
+    escalation_emails.on_escalated(notices)
     return counts

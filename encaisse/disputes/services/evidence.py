@@ -25,8 +25,9 @@ def evidence_path(evidence: Evidence) -> str:
     return f"{FOLDER}/{evidence.stored_name}"
 
 
-def evidence_add(*, actor, dispute: Dispute, name: str, content: bytes) -> Evidence:
-    """Keep ``content`` (uploaded as ``name``) as evidence of ``dispute``."""
+def evidence_check(content: bytes) -> str:
+    """The sniffed content type of acceptable ``content``; ValidationError on ``file``
+    otherwise (empty, too large, not a kind of file evidence may be)."""
     limit = max_bytes()
     if not content:
         raise ValidationError({"file": _("The file is empty.")})
@@ -39,6 +40,15 @@ def evidence_add(*, actor, dispute: Dispute, name: str, content: bytes) -> Evide
         raise ValidationError(
             {"file": _("This kind of file is not accepted (PDF, images, Office documents, text).")}
         )
+    return content_type
+
+
+def evidence_add(
+    *, actor, dispute: Dispute, name: str, content: bytes, from_customer: bool = False
+) -> Evidence:
+    """Keep ``content`` (uploaded as ``name``) as evidence of ``dispute``; ``from_customer``
+    when the customer sent it through the portal (then shown there, with its token)."""
+    content_type = evidence_check(content)
     stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
     path = default_storage.save(f"{FOLDER}/{stored_name}", ContentFile(content))
     try:
@@ -51,6 +61,7 @@ def evidence_add(*, actor, dispute: Dispute, name: str, content: bytes) -> Evide
                 size=len(content),
                 sha256=hashlib.sha256(content).hexdigest(),
                 uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                from_customer=from_customer,
             )
             event_record(
                 dispute=dispute,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from encaisse.audit.services import audit_record
 from encaisse.core.dates import today
+from encaisse.portal import emails as customer_emails
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 
 from .. import deadlines
@@ -192,6 +193,7 @@ def dispute_open(
             "status": {"from": None, "to": dispute.status},
         },
     )
+    customer_emails.on_dispute_opened(dispute)
     return dispute
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encaisse.audit.services import audit_record
+from encaisse.portal import emails as customer_emails
 
 from ..choices import EventType, Outcome, Status
 from ..models import Dispute
@@ -24,7 +25,7 @@ from .opening import default_owner, lock
 def _move(*, actor, dispute: Dispute, to_status: str, comment: str, data=None) -> Dispute:
     previous, dispute.status = dispute.status, to_status
     dispute.save()
-    event_record(
+    event = event_record(
         dispute=dispute,
         actor=actor,
         type=EventType.TRANSITION,
@@ -39,6 +40,8 @@ def _move(*, actor, dispute: Dispute, to_status: str, comment: str, data=None) -
         instance=dispute,
         changes={"status": {"from": previous, "to": to_status}},
     )
+    # The customer's update email (solution proposed, resolved), after commit.
+    customer_emails.on_dispute_moved(dispute, event)
     return dispute
 
 
