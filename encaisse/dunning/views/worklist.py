@@ -20,6 +20,7 @@ from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from ..choices import ActionStatus, BlockKind, Channel
 from ..forms import CallOutcomeForm, HoldForm, ManualActionForm, NoteForm, PromiseForm
 from ..models import Block
+from ..selectors import holds_by_customer
 from ..services import (
     action_approval_record,
     action_manual_create,
@@ -72,6 +73,7 @@ def worklist_view(request):
         "collector": collector,
         "collectors": _collectors(),
         "can_edit": has_capability(request.user, EDIT_LEDGER),
+        "holds": holds_by_customer({row.action.customer_id for row in rows}),
     }
     return render(request, "dunning/worklist.html", context)
 
