@@ -106,7 +106,7 @@ def test_a_customer_block_badges_every_invoice_and_a_dispute_block_none(collecto
     block_create(actor=None, customer=free, kind=BlockKind.BLOCK, reason="Procédure collective")
     html = collector_client.get(reverse("receivables:list")).content.decode()
     assert _badges(_row(html, 'data-number="F2"')) == ["block"]
-    assert "relances bloquées" in _row(html, 'data-number="F2"')
+    assert "Blocage de relance" in _row(html, 'data-number="F2"')
     h2 = make_invoice(held, "H2", "100.00", due=days_ago(3))
     block_create(
         actor=None, customer=held, kind=BlockKind.DISPUTE, invoice=h2, reason="Litige LIT-1"
