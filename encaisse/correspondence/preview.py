@@ -16,6 +16,7 @@ from .rendering import (
     render_email,
     render_letter_html,
     render_text,
+    set_disputed_amounts,
 )
 
 
@@ -55,6 +56,9 @@ def preview_render(*, template: Template, subject: str, body: str, customer) -> 
         )
         for invoice in invoices
     ]
+    for line in set_disputed_amounts(lines, on=day):  # as the run asks: net of disputes
+        line.amount_due -= line.disputed
+    lines = [line for line in lines if line.amount_due > 0]
     draft = Template(
         code=template.code,
         channel=template.channel,

@@ -7,9 +7,11 @@ The context (documented on the template edit page, keep ``CONTEXT_VARIABLES`` in
 - ``contact``: the billing contact (name, email...) or None;
 - ``company``: the Company (name, legal_form, siren, vat_number, address, email, phone);
 - ``invoices``: list of lines with ``number``, ``issue_date``, ``due_date``, ``amount``
-  (incl. tax), ``amount_due`` (what is asked), ``days_late`` and, for formal notices,
-  ``interest``, ``indemnity``, ``penalties`` (interest + indemnity);
+  (incl. tax), ``amount_due`` (what is asked), ``disputed`` (the part in dispute, left out
+  of ``amount_due``), ``days_late`` and, for formal notices, ``interest``, ``indemnity``,
+  ``penalties`` (interest + indemnity);
 - ``total``: the sum of ``amount_due``;
+- ``disputed_total``: the sum of ``disputed`` (zero when nothing is disputed);
 - ``penalties``: for formal notices, ``interest``, ``indemnity``, ``total`` (both) and
   ``grand_total`` (total due + penalties); None otherwise;
 - ``today``: the date of the document;
@@ -22,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -30,7 +33,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.company.selectors import company_get
-from encaisse.core.money import ZERO
+from encaisse.core.money import ZERO, format_amount
+from encaisse.dunning.choices import BlockKind
+from encaisse.dunning.models import Block
 from encaisse.dunning.penalties import invoice_penalties
 from encaisse.dunning.selectors import contractual_rate, reference_rates
 from encaisse.portal.tokens import raise_link
@@ -42,11 +47,16 @@ CONTEXT_VARIABLES = [
     (
         "invoices",
         _(
-            "The invoices: number, issue_date, due_date, amount, amount_due, days_late; "
-            "for formal notices also interest, indemnity and penalties."
+            "The invoices: number, issue_date, due_date, amount, amount_due, disputed (the "
+            "part in dispute, not asked for), days_late; for formal notices also interest, "
+            "indemnity and penalties."
         ),
     ),
     ("total", _("The total amount due.")),
+    (
+        "disputed_total",
+        _("The total in dispute, left out of the amounts due (zero when nothing is disputed)."),
+    ),
     (
         "penalties",
         _(
@@ -114,6 +124,7 @@ class Line:
     days_late: int
     interest: Decimal = ZERO
     indemnity: Decimal = ZERO
+    disputed: Decimal = ZERO  # the part in dispute, not in amount_due (set_disputed_amounts)
 
     @property
     def penalties(self) -> Decimal:
@@ -162,6 +173,46 @@ def build_context(
         )
         if lines
         else "",
+        "disputed_total": sum((line.disputed for line in lines), ZERO),
+    }
+
+
+def set_disputed_amounts(lines: list[Line], *, on: dt.date) -> list[Line]:
+    """Fill each line's ``disputed``: the amounts of the dispute blocks active on ``on`` on
+    its invoice (dunning ``Block`` of kind dispute with a ``blocked_amount``, including the
+    grace block after a resolution), at most the invoice's open amount. The dunning run has
+    already left these amounts out of ``amount_due``; letters and emails say so ("hors montant
+    en litige"), and penalties, computed on ``amount_due``, never run on them."""
+    by_invoice: dict[int, Decimal] = {}
+    blocks = (
+        Block.objects.filter(
+            kind=BlockKind.DISPUTE,
+            invoice_id__in=[line.invoice_id for line in lines],
+            blocked_amount__isnull=False,
+            released_at__isnull=True,
+            starts_on__lte=on,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .values_list("invoice_id", "blocked_amount", "invoice__open_amount")
+    )
+    open_amounts = {}
+    for invoice_id, amount, open_amount in blocks:
+        by_invoice[invoice_id] = by_invoice.get(invoice_id, ZERO) + amount
+        open_amounts[invoice_id] = open_amount
+    for line in lines:
+        if line.invoice_id in by_invoice:
+            line.disputed = min(by_invoice[line.invoice_id], open_amounts[line.invoice_id])
+    return lines
+
+
+def disputed_note(context: dict) -> str:
+    """The sentence an email adds under its body when part of what it is about is disputed
+    ("hors montant en litige : 2 500,00 €"), empty otherwise; in the active language."""
+    disputed = context.get("disputed_total") or ZERO
+    if disputed <= 0:
+        return ""
+    return _("These amounts exclude the disputed amount: %(amount)s €") % {
+        "amount": format_amount(disputed, language=translation.get_language() or "fr")
     }
 
 
@@ -191,10 +242,14 @@ def render_email(template, context: dict) -> tuple[str, str, str]:
     """(subject, text, html) of an email template."""
     subject = " ".join(render_text(template.subject, context, language=template.language).split())
     text = render_text(template.body, context, language=template.language)
+    with translation.override(template.language):
+        note = disputed_note(context)
     html = render_to_string(
         "correspondence/email.html",
-        {"body": paragraphs(text), "company": context["company"]},
+        {"body": paragraphs(text), "company": context["company"], "disputed_note": note},
     )
+    if note:
+        text = f"{text.rstrip()}\n\n{note}\n"
     return subject, text, html
 
 

@@ -3,8 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from .choices import RateKind
-from .models import CustomerDunningProfile, ReferenceRate
+from django.db.models import Q
+
+from encaisse.core.dates import today
+
+from .choices import BlockKind, RateKind
+from .models import Block, CustomerDunningProfile, ReferenceRate
 from .penalties import Penalties, half_year_start, invoice_penalties
 
 
@@ -45,3 +49,49 @@ def legal_interest_floor(on: dt.date) -> Decimal | None:
         .first()
     )
     return None if rate is None else 3 * rate
+
+
+def active_blocks(*, on: dt.date | None = None):
+    """Blocks and holds in force on ``on`` (today): started, not released, not ended (the run
+    releases ended ones each morning; until then they no longer count)."""
+    on = on or today()
+    return Block.objects.filter(released_at__isnull=True, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+def holds_by_customer(customer_ids, *, on: dt.date | None = None) -> dict[int, Block]:
+    """``{customer id: Block}`` for the customers with an active hold or block on the whole
+    customer (a hold before a block, then the one ending last)."""
+    result: dict[int, Block] = {}
+    blocks = active_blocks(on=on).filter(customer_id__in=list(customer_ids), invoice__isnull=True)
+    for block in sorted(blocks, key=_badge_order):
+        result.setdefault(block.customer_id, block)
+    return result
+
+
+def holds_by_invoice(invoices, *, on: dt.date | None = None) -> dict[int, Block]:
+    """``{invoice id: Block}`` for the invoices under an active hold or block of their own
+    (dispute blocks excepted) or of their customer's; one query."""
+    invoices = list(invoices)
+    blocks = active_blocks(on=on).filter(
+        Q(invoice_id__in=[invoice.pk for invoice in invoices]) & ~Q(kind=BlockKind.DISPUTE)
+        | Q(customer_id__in={invoice.customer_id for invoice in invoices}, invoice__isnull=True)
+    )
+    own: dict[int, Block] = {}
+    customers: dict[int, Block] = {}
+    for block in sorted(blocks, key=_badge_order):
+        if block.invoice_id is None:
+            customers.setdefault(block.customer_id, block)
+        else:
+            own.setdefault(block.invoice_id, block)
+    result = {}
+    for invoice in invoices:
+        block = own.get(invoice.pk) or customers.get(invoice.customer_id)
+        if block is not None:
+            result[invoice.pk] = block
+    return result
+
+
+def _badge_order(block: Block):
+    return (block.kind != BlockKind.HOLD, -(block.ends_on or dt.date.max).toordinal())

@@ -3,7 +3,12 @@ with their outcome), people's events (approvals, notes, manual actions), promise
 blocks and holds, and payments received. One query per source, whatever the history's length.
 
 ``customer_timeline`` is what the customer page shows; ``invoice_timeline`` is the same history
-narrowed to one invoice (actions listing it, promises on it, blocks on it or its customer)."""
+narrowed to one invoice (actions listing it, promises on it, blocks on it or its customer).
+
+An email, letter or formal-notice action carries its delivery (``TimelineEntry.delivery``):
+the email's outbox status (queued, sending, sent, failed with the error, and the attempts) or
+the letter's (generated, printed, by whom). The correspondence feature owns those rows; they
+are read here through the action's reverse relations, without importing that app."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -11,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from encaisse.receivables.models import Payment
 
@@ -21,6 +27,18 @@ DEFAULT_LIMIT = 50
 
 
 @dataclass
+class Delivery:
+    """How an email or a letter of an action went out: ``status`` is the outbox status
+    (queued, sending, sent, failed) or ``generated`` / ``printed`` for a letter."""
+
+    status: str
+    label: str
+    at: dt.datetime | None = None
+    detail: str = ""
+    tone: str = ""  # badge colour: good, warn, bad
+
+
+@dataclass
 class TimelineEntry:
     at: dt.datetime
     kind: str  # action, event, promise, block, payment
@@ -28,6 +46,72 @@ class TimelineEntry:
     who: object = None
     invoices: list = field(default_factory=list)
     amount: Decimal | None = None
+    delivery: list = field(default_factory=list)
+
+
+OUTBOX_TONES = {"sent": "good", "queued": "warn", "sending": "warn", "failed": "bad"}
+
+
+def _outbox_delivery(message) -> Delivery:
+    status = message.status
+    detail = ", ".join(message.recipients or [])
+    if status == "sent":
+        at = message.sent_at
+    elif status == "failed":
+        at, detail = message.next_attempt_at, message.last_error
+    else:
+        at = message.next_attempt_at if status == "queued" else message.lease_until
+        if message.attempts:
+            detail = _("attempt %(n)s failed: %(error)s") % {
+                "n": message.attempts,
+                "error": message.last_error,
+            }
+    label = _("Email: %(status)s") % {"status": message.get_status_display().lower()}
+    return Delivery(status, label, at, detail, OUTBOX_TONES.get(status, ""))
+
+
+def _letter_delivery(letter) -> Delivery:
+    if letter.printed_at:
+        who = letter.printed_by.get_username() if letter.printed_by else ""
+        return Delivery("printed", _("Letter printed"), letter.printed_at, who, "good")
+    return Delivery("generated", _("Letter generated, to print"), letter.created_at, "", "warn")
+
+
+def action_delivery(action) -> list[Delivery]:
+    """The delivery of an action fetched with ``_delivery_prefetches``."""
+    result = [_outbox_delivery(m) for m in action.outbox_messages.all()]
+    letter = getattr(action, "_timeline_letter", None)
+    if letter is not None:
+        result.append(_letter_delivery(letter))
+    return result
+
+
+def _delivery_prefetches() -> list[Prefetch]:
+    outbox = Action._meta.get_field("outbox_messages").related_model
+    letter = Action._meta.get_field("letter").related_model
+    return [
+        Prefetch(
+            "outbox_messages",
+            queryset=outbox.objects.only(
+                "id",
+                "action_id",
+                "status",
+                "recipients",
+                "attempts",
+                "last_error",
+                "next_attempt_at",
+                "lease_until",
+                "sent_at",
+            ).order_by("pk"),
+        ),
+        Prefetch(
+            "letter",
+            queryset=letter.objects.only(
+                "id", "action_id", "created_at", "printed_at", "printed_by"
+            ).select_related("printed_by"),
+            to_attr="_timeline_letter",
+        ),
+    ]
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -53,13 +137,15 @@ def _entries(*, customer, invoice, limit: int) -> list[TimelineEntry]:
     entries = []
     for action in (
         actions.select_related("assigned_to", "done_by", "created_by", "step")
-        .prefetch_related(lines)
+        .prefetch_related(lines, *_delivery_prefetches())
         .order_by("-created_at", "-id")[:limit]
     ):
         at = action.done_at or action.created_at
         who = action.done_by or action.created_by or action.assigned_to
         invoices = [line.invoice for line in action.lines.all()]
-        entries.append(TimelineEntry(at, "action", action, who, invoices, action.total))
+        entry = TimelineEntry(at, "action", action, who, invoices, action.total)
+        entry.delivery = action_delivery(action)
+        entries.append(entry)
     for event in events.select_related("actor", "action").order_by("-at", "-id")[:limit]:
         entries.append(TimelineEntry(event.at, "event", event, event.actor))
     for promise in (

@@ -32,6 +32,7 @@ from ..rendering import (
     render_email,
     render_letter_html,
     render_statement_html,
+    set_disputed_amounts,
 )
 from ..selectors import template_for
 
@@ -41,19 +42,23 @@ DISPATCHED_CHANNELS = {Channel.EMAIL, Channel.LETTER, Channel.FORMAL_NOTICE}
 
 
 def action_lines(action: Action, *, today: dt.date) -> list[Line]:
+    """The action's invoices with the amount it asks for and the part in dispute left out."""
     lines = action.lines.select_related("invoice").order_by("invoice__due_date", "invoice__number")
-    return [
-        Line(
-            invoice_id=line.invoice_id,
-            number=line.invoice.number,
-            issue_date=line.invoice.issue_date,
-            due_date=line.invoice.due_date,
-            amount=line.invoice.amount,
-            amount_due=line.amount_due,
-            days_late=max((today - line.invoice.due_date).days, 0),
-        )
-        for line in lines
-    ]
+    return set_disputed_amounts(
+        [
+            Line(
+                invoice_id=line.invoice_id,
+                number=line.invoice.number,
+                issue_date=line.invoice.issue_date,
+                due_date=line.invoice.due_date,
+                amount=line.invoice.amount,
+                amount_due=line.amount_due,
+                days_late=max((today - line.invoice.due_date).days, 0),
+            )
+            for line in lines
+        ],
+        on=today,
+    )
 
 
 def action_dispatch(*, action: Action, actor=None, today: dt.date | None = None):

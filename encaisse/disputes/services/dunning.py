@@ -6,17 +6,22 @@ leaves out an invoice whose open amount is all disputed. When the dispute is res
 block is released and replaced by a *grace* block on the same amount ending
 ``DISPUTES_GRACE_DAYS`` days later (settings, 10 by default): the customer gets that time to pay
 or to receive the promised credit note before dunning asks for the formerly disputed amount
-again; the run releases the grace block by itself on its end date. Reopening releases whatever
-block is there and blocks the disputed amount again."""
+again; the run releases the grace block by itself on its end date. A credit note allocated to
+the invoice since the dispute was registered settles that much of the disputed amount: the
+grace block covers only what is left of it (none after a credit note for the whole of it).
+Reopening releases whatever block is there and blocks the disputed amount again."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import today
 from encaisse.dunning.choices import BlockKind
 from encaisse.dunning.services import block_create, block_release
+from encaisse.receivables.models import Allocation
 
 from ..models import Dispute, DisputedInvoice
 
@@ -25,6 +30,14 @@ DEFAULT_GRACE_DAYS = 10
 
 def grace_days() -> int:
     return int(getattr(settings, "DISPUTES_GRACE_DAYS", DEFAULT_GRACE_DAYS))
+
+
+def credited_since(invoice, since) -> Decimal:
+    """What credit notes allocated to ``invoice`` since ``since`` (a datetime) have settled."""
+    total = Allocation.objects.filter(
+        invoice=invoice, credit_note__isnull=False, created_at__gte=since
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal(0)
 
 
 def _lines(dispute: Dispute):
@@ -70,7 +83,9 @@ def resume_after_grace(*, actor, dispute: Dispute, on: dt.date | None = None) ->
     if days <= 0:
         return
     for line in DisputedInvoice.objects.filter(dispute=dispute).select_related("invoice"):
-        amount = min(line.disputed_amount, line.invoice.open_amount)
+        # A credit note allocated since the dispute was registered settles that much of it.
+        still_disputed = line.disputed_amount - credited_since(line.invoice, dispute.created_at)
+        amount = min(still_disputed, line.invoice.open_amount)
         if amount <= 0:
             continue
         line.block = block_create(

@@ -1,6 +1,8 @@
 """``{% dunning_timeline customer %}`` and ``{% dunning_invoice_timeline invoice %}``: the
 dunning history and its forms, included by the customer and invoice pages without their views
-knowing about dunning."""
+knowing about dunning; ``dunning_customer_holds`` / ``dunning_invoice_holds`` and
+``{% dunning_hold_badge block %}``: the hold badge of the customer and invoice lists and pages
+(and the worklist)."""
 
 from django import template
 
@@ -9,6 +11,7 @@ from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 
 from ..forms import HoldForm, ManualActionForm, NoteForm, PromiseForm
 from ..models import Block
+from ..selectors import holds_by_customer, holds_by_invoice
 from ..timeline import customer_timeline, invoice_timeline
 
 register = template.Library()
@@ -49,13 +52,30 @@ def dunning_invoice_timeline(invoice):
     return {"entries": invoice_timeline(invoice=invoice), "invoice": invoice}
 
 
-@register.simple_tag
-def dunning_on_hold(customer_id, invoice_id=None) -> bool:
-    """Whether an active hold or block covers the customer (or this invoice)."""
-    from django.db.models import Q
+def _many(objects) -> list:
+    if objects is None:
+        return []
+    return [objects] if hasattr(objects, "pk") else list(objects)
 
-    blocks = Block.objects.filter(customer_id=customer_id, released_at__isnull=True)
-    where = Q(invoice__isnull=True)
-    if invoice_id is not None:
-        where |= Q(invoice_id=invoice_id)
-    return blocks.filter(where).exists()
+
+@register.simple_tag
+def dunning_customer_holds(customers) -> dict:
+    """``{customer id: Block}``: the active hold or block on the whole customer, for each of
+    ``customers`` (one customer or a list) that has one; one query for the whole page."""
+    ids = [customer.pk for customer in _many(customers)]
+    return holds_by_customer(ids) if ids else {}
+
+
+@register.simple_tag
+def dunning_invoice_holds(invoices) -> dict:
+    """``{invoice id: Block}``: the active hold or block on the invoice itself (whole or
+    partial, disputes excepted: the disputes feature shows those) or on its customer, for each
+    of ``invoices`` (one invoice or a list); two queries for the whole page."""
+    invoices = _many(invoices)
+    return holds_by_invoice(invoices) if invoices else {}
+
+
+@register.inclusion_tag("dunning/_hold_badge.html")
+def dunning_hold_badge(block):
+    """The badge of an active hold or block: "on hold until 15/12", its reason as tooltip."""
+    return {"block": block}

@@ -1,8 +1,10 @@
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from encaisse.core.dates import today
 from encaisse.dunning.choices import ActionStatus, CallOutcome, Channel, EventKind
@@ -126,3 +128,19 @@ def test_it_approves_or_rejects_an_action_awaiting_approval(credit_manager):
         "approved",
         "rejected",
     ]
+
+
+@pytest.mark.urls("encaisse.dunning.tests.disputes_stub_urls")
+def test_a_reported_problem_leads_to_the_dispute_form_prefilled(collector_client, call):
+    response = collector_client.post(
+        reverse("dunning:call_outcome", args=[call.pk]),
+        {"outcome": CallOutcome.PROBLEM_REPORTED, "notes": "Livraison incomplète"},
+    )
+    assert response.status_code == 302
+    url = urlsplit(response["Location"])
+    assert url.path == "/disputes-stub/new/"
+    query = parse_qs(url.query)
+    assert query["customer"] == [str(call.customer_id)] and query["origin"] == ["call"]
+    assert query["invoice"] == [str(line.invoice_id) for line in call.lines.all()]
+    call.refresh_from_db()
+    assert call.outcome == CallOutcome.PROBLEM_REPORTED

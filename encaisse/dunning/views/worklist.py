@@ -17,9 +17,10 @@ from encaisse.core.access import capability_required
 from encaisse.customers.selectors import access_customer
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 
-from ..choices import ActionStatus, BlockKind, Channel
+from ..choices import ActionStatus, BlockKind, CallOutcome, Channel
 from ..forms import CallOutcomeForm, HoldForm, ManualActionForm, NoteForm, PromiseForm
 from ..models import Block
+from ..selectors import holds_by_customer
 from ..services import (
     action_approval_record,
     action_manual_create,
@@ -39,13 +40,14 @@ def _errors(error: ValidationError) -> str:
 
 
 def dispute_prefill_url(action) -> str | None:
-    """The hook of the disputes feature: the URL of its "new dispute" page with the customer and
-    the action's invoices prefilled, or None while that page does not exist."""
+    """The hook of the disputes feature: the URL of its "new dispute" page (``disputes:new``)
+    with the customer, the origin (``call``), the call (``action``) and its invoices prefilled,
+    or None while that page does not exist. Recording "problem reported" leads there."""
     try:
         base = reverse("disputes:new")
     except NoReverseMatch:
         return None
-    query = [("customer", action.customer_id)] + [
+    query = [("customer", action.customer_id), ("origin", "call"), ("action", action.pk)] + [
         ("invoice", line.invoice_id) for line in action.lines.all()
     ]
     return f"{base}?{urlencode(query)}"
@@ -72,6 +74,7 @@ def worklist_view(request):
         "collector": collector,
         "collectors": _collectors(),
         "can_edit": has_capability(request.user, EDIT_LEDGER),
+        "holds": holds_by_customer({row.action.customer_id for row in rows}),
     }
     return render(request, "dunning/worklist.html", context)
 
@@ -124,6 +127,9 @@ def call_outcome_view(request, action_id: int):
                 form.add_error(name if name in form.fields else None, errors)
         else:
             messages.success(request, _("Call outcome recorded."))
+            dispute_url = dispute_prefill_url(action)
+            if data["outcome"] == CallOutcome.PROBLEM_REPORTED and dispute_url:
+                return redirect(dispute_url)  # register the dispute, prefilled
             return redirect("dunning:worklist")
     return render(request, "dunning/call.html", _call_context(request, action, form), status=422)
 

@@ -200,8 +200,8 @@ def test_it_lists_without_a_query_per_invoice(read_only_client, django_assert_ma
         for n in range(20):
             make_invoice(customer, f"{code}-{n}")
     company_get()
-    # session, user, company buckets, invoices (one read per status, merged)
-    with django_assert_max_num_queries(5):
+    # session, user, company buckets, invoices (one read per status, merged), hold badges
+    with django_assert_max_num_queries(6):
         response = read_only_client.get(f"{LIST}?status=all")
     assert len(numbers(response)) == 50
 
@@ -278,8 +278,8 @@ def test_it_shows_the_detail_in_a_few_queries(collector_client, django_assert_ma
             source=Source.MANUAL,
         ).allocations.create(invoice=invoice, amount="10.00", allocated_on=TODAY)
     # session, user, invoice, allocations, history; dunning history: actions, events,
-    # promises, blocks
-    with django_assert_max_num_queries(10):
+    # promises, blocks; the hold badge
+    with django_assert_max_num_queries(11):
         response = collector_client.get(f"/invoices/{invoice.pk}/")
     assert response.content.decode().count("P4") == 1
 
