@@ -375,3 +375,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.dispute_id} {self.level}"
+
+
+from .models_abuse import AbuseScore, AbuseSettings  # noqa: E402, F401  (false disputes)
