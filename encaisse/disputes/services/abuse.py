@@ -8,9 +8,12 @@ then ``bulk_create``), so readers see the old scores or the new ones, never half
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from encaisse.audit.services import audit_record
 from encaisse.core.dates import today
 
 from ..abuse.features import abuse_features
@@ -63,3 +66,35 @@ def abuse_scores_refresh(*, as_of: dt.date | None = None) -> AbuseRefresh:
     return AbuseRefresh(
         as_of=as_of, customers=len(scores), flagged=sum(1 for s in scores if s.flagged)
     )
+
+
+SETTINGS_FIELDS = [
+    "flag_threshold",
+    "min_disputes",
+    "lookback_days",
+    "near_due_days",
+    "evidence_late_days",
+    "not_received_codes",
+    *(f"weight_{signal}" for signal in AbuseSettings().weights()),
+]
+
+
+@transaction.atomic
+def abuse_settings_update(*, actor, values: dict) -> AbuseSettings:
+    """Change the thresholds and weights (``values`` by field name), then score again with
+    them, so the flagged list follows at once."""
+    if values.get("flag_threshold", 0) > 100:
+        raise ValidationError({"flag_threshold": _("The score is out of 100.")})
+    config = AbuseSettings.objects.select_for_update().order_by("pk").first() or AbuseSettings()
+    if not config.pk:
+        config.save()
+    changes = {}
+    for name in SETTINGS_FIELDS:
+        if name in values and values[name] != getattr(config, name):
+            changes[name] = {"from": getattr(config, name), "to": values[name]}
+            setattr(config, name, values[name])
+    config.save()
+    if changes:
+        audit_record(actor=actor, action="update", instance=config, changes=changes)
+        abuse_scores_refresh()
+    return config
