@@ -1,6 +1,6 @@
 """Benchmark of the abuse score refresh (``encaisse disputes score``), SQLite and PostgreSQL.
 
-    .venv/bin/python bench/abuse.py [--sizes 100k,1m] [--db sqlite|postgres|both]
+    .venv/bin/python bench/abuse.py [--sizes 100k,1m] [--db sqlite|postgres|both] [--reuse]
 
 For each size (N invoices over N/10 customers, N/10 disputes) and database, a fresh migrated
 database (a SQLite file under bench/data/, or the PostgreSQL database ``abuse`` whose public
@@ -13,13 +13,15 @@ invoices: a reminder email before 50% of the disputes, a formal notice before 20
 call with payment confirmed before 5%, plus N/4 unrelated done emails.
 
 Then, timed by wall clock, with the CPU time of our process (``time.process_time``; for
-SQLite the database works inside it, for PostgreSQL the server's CPU is not in it, so the
-feature query's own wall time is given apart) and the load average before and after:
+SQLite the database works inside it; for PostgreSQL the server's backend CPU time is read from
+/proc, the server running on this machine) and the load average before and after:
 
 - ``refresh, in process``: ``abuse_scores_refresh(as_of=2026-11-30)``, split into the feature
   query (``abuse_features``) and the whole refresh (query, scoring, storing the scores);
 - ``refresh, command``: ``encaisse disputes score --as-of 2026-11-30`` in a subprocess
   (start-up included), its CPU time from ``getrusage(RUSAGE_CHILDREN)``.
+
+``--reuse`` skips building: it measures again on the database the last run left.
 
 Results are printed and written to bench/results/abuse-<timestamp>.json."""
 
@@ -206,6 +208,23 @@ def build_disputes(n_invoices: int, *, seed: int = 2) -> dict:
     return {"disputes": n_disputes, "actions": len(actions)}
 
 
+def _backend_cpu():
+    """CPU seconds used so far by this connection's PostgreSQL backend (the server runs on this
+    machine), or None (SQLite works inside our process)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _in_process() -> dict:
     from django.db import connection
 
@@ -213,14 +232,20 @@ def _in_process() -> dict:
     from encaisse.disputes.models import AbuseSettings
     from encaisse.disputes.services import abuse_scores_refresh
 
+    server = _backend_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     features = abuse_features(as_of=AS_OF, config=AbuseSettings.current())
     query_s, query_cpu = time.perf_counter() - started, time.process_time() - cpu
+    query_server = _backend_cpu() - server if server is not None else None
     connection.close()
+    server = _backend_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     refresh = abuse_scores_refresh(as_of=AS_OF)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server = _backend_cpu() - server if server is not None else None
     return {
+        "server_cpu_s": round(server, 2) if server is not None else None,
+        "feature_query_server_cpu_s": round(query_server, 2) if query_server is not None else None,
         "seconds": round(seconds, 3),
         "cpu_s": round(cpu, 3),
         "feature_query_s": round(query_s, 3),
@@ -247,17 +272,23 @@ def _command(url: str) -> dict:
     }
 
 
-def child(size: str, url: str) -> dict:
+def child(size: str, url: str, reuse: bool) -> dict:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
+    from encaisse.disputes.models import Dispute
+    from encaisse.receivables.models import Invoice
+
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    ledger = build_ledger(SIZES[size])
-    ledger.update(build_disputes(SIZES[size]))
+    if reuse:
+        ledger = {"invoices": Invoice.objects.count(), "disputes": Dispute.objects.count()}
+    else:
+        ledger = build_ledger(SIZES[size])
+        ledger.update(build_disputes(SIZES[size]))
     record = {"data": ledger, "data_build_s": round(time.perf_counter() - started, 1)}
     connection.close()
     load = _load()
@@ -275,10 +306,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Abuse score benchmark (docs/benchmarks.md)")
     parser.add_argument("--sizes", default="1m")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--reuse", action="store_true", help="measure on the last run's data")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(*args.child)))
+        print(json.dumps(child(*args.child, reuse=args.reuse)))
         return 0
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -290,10 +322,18 @@ def main(argv=None) -> int:
     }
     for size in args.sizes.split(","):
         for db in dbs:
-            url = fresh(db, size)
+            if args.reuse:
+                url = (
+                    databases.sqlite_url(DATA_DIR, f"abuse-{size}")
+                    if db == "sqlite"
+                    else POSTGRES_URL
+                )
+            else:
+                url = fresh(db, size)
             print(f"{size} on {db} (load {_load()}): building the data, then scoring", flush=True)
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", size, url],
+                [sys.executable, __file__, "--child", size, url]
+                + (["--reuse"] if args.reuse else []),
                 env=_env(url),
                 capture_output=True,
                 text=True,
@@ -303,7 +343,7 @@ def main(argv=None) -> int:
                 print(proc.stderr[-3000:], file=sys.stderr)
                 return 1
             record = json.loads(proc.stdout.strip().splitlines()[-1])
-            record.update(size=size, db=db)
+            record.update(size=size, db=db, reused=args.reuse)
             result["records"].append(record)
             print(f"  data: {record['data']} (built in {record['data_build_s']} s)")
             for key, value in record.items():
