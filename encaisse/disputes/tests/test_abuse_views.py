@@ -151,3 +151,17 @@ def test_it_refuses_the_api_list_to_other_roles(client, department_member, read_
 def test_it_documents_the_endpoint_in_openapi(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "get" in paths[API]
+
+
+def test_it_reads_the_flagged_page_and_the_api_list_in_constant_queries(
+    client, credit_manager, django_assert_max_num_queries
+):
+    for n in range(3):
+        abusive_customer(f"AB{n}")
+    abuse_scores_refresh(as_of=AS_OF)
+    browser = _client(credit_manager)
+    with django_assert_max_num_queries(8):
+        assert browser.get(reverse("disputes:flagged")).status_code == 200
+    headers = bearer(credit_manager)
+    with django_assert_max_num_queries(6):
+        assert len(client.get(API, **headers).json()["items"]) == 3
