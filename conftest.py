@@ -83,3 +83,10 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded and generated files (evidence, the demo's included) go to a temporary folder,
+    never to the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

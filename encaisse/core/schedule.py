@@ -33,6 +33,8 @@ SCHEDULE = [
     Job("correspondence", "*/2 * * * *", "encaisse.correspondence.tasks.correspondence_tick"),
     # Disputes at risk or late: their owners find the notices when they arrive.
     Job("disputes-escalation", "45 5 * * *", "encaisse.disputes.tasks.daily_disputes_escalation"),
+    # Abuse scores from yesterday's dispute history, for the flagged list and the worklist badge.
+    Job("abuse-scores", "50 5 * * *", "encaisse.disputes.tasks.daily_abuse_scores"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)

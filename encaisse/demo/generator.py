@@ -9,7 +9,7 @@ same service the importer uses, and one audit row records the load."""
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -17,12 +17,14 @@ from encaisse.audit.services import audit_record
 from encaisse.company.selectors import company_get
 from encaisse.core.dates import TermsKind, today
 from encaisse.customers.models import Contact, Customer
+from encaisse.disputes.services import abuse_scores_refresh
 from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 from encaisse.receivables.services import customer_balances_refresh
 
 from .customers import contacts_build, customers_build
+from .disputes import disputes_build, disputes_wipe
 from .dunning import dunning_history_build
 from .identifiers import siren_make, vat_number_make
 from .ledger import ledger_build
@@ -49,12 +51,16 @@ class DemoSummary:
     payments: int
     allocations: int
     users: list[str]
+    disputes: int = 0
+    planted_abusive: list[str] = field(default_factory=list)  # customer codes (ground truth)
+    honest_disputers: list[str] = field(default_factory=list)
 
 
 def ledger_wipe() -> None:
     """Delete the customers and everything hanging off them (the ledger tables), children first.
 
     Users, the company settings and the audit trail stay."""
+    disputes_wipe()
     Allocation.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.all().delete()
@@ -125,6 +131,8 @@ def demo_load(
     Allocation.objects.bulk_create(plan.allocations, batch_size=BATCH_SIZE)
     customer_balances_refresh(as_of=as_of)
     dunning_history_build(seed=seed, as_of=as_of, users=users)
+    planted = disputes_build(seed=seed, as_of=as_of, users=users)
+    abuse_scores_refresh(as_of=as_of)
     summary = DemoSummary(
         as_of=as_of,
         seed=seed,
@@ -136,6 +144,9 @@ def demo_load(
         payments=len(plan.payments),
         allocations=len(plan.allocations),
         users=[u.username for u in DEMO_USERS],
+        disputes=planted.disputes,
+        planted_abusive=planted.abusive,
+        honest_disputers=planted.honest,
     )
     audit_record(
         actor=None,

@@ -418,3 +418,6 @@ class Satisfaction(models.Model):
 
     def __str__(self):
         return f"{self.dispute_id} {self.rating or '-'}"
+
+
+from .models_abuse import AbuseScore, AbuseSettings  # noqa: E402, F401  (false disputes)

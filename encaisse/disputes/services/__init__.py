@@ -1,5 +1,6 @@
 """Writes of the disputes app. Import services from here."""
 
+from .abuse import abuse_scores_refresh
 from .escalation import disputes_escalate
 from .opening import dispute_open, dispute_qualify
 from .transitions import (
@@ -12,6 +13,7 @@ from .transitions import (
 )
 
 __all__ = [
+    "abuse_scores_refresh",
     "dispute_assign",
     "dispute_close",
     "dispute_comment",

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from encaisse.accounts.choices import Role
 from encaisse.accounts.models import User
 from encaisse.customers.models import Customer
+from encaisse.demo.disputes import flagged_measure
 from encaisse.demo.generator import DEFAULT_CUSTOMERS, DEFAULT_SEED, DemoRefused, demo_load
 from encaisse.demo.people import DEMO_PASSWORD, DEMO_USERS
 
@@ -72,6 +73,12 @@ class Command(BaseCommand):
             f"  {summary.customers} customers, {summary.contacts} contacts, "
             f"{summary.invoices} invoices ({summary.open_invoices} documents open), "
             f"{summary.credit_notes} credit notes, {summary.payments} payments"
+        )
+        measure = flagged_measure(summary.planted_abusive)
+        out.write(
+            f"  {summary.disputes} disputes; {len(measure.flagged)} customers flagged for false "
+            f"disputes (precision {measure.precision:.0%}, recall {measure.recall:.0%} against "
+            f"the {len(summary.planted_abusive)} planted: {', '.join(summary.planted_abusive)})"
         )
         self._print_logins()
 

@@ -1,6 +1,9 @@
 """``encaisse disputes escalate [--as-of YYYY-MM-DD]``: the daily escalation (the worker runs the
 same service each morning).
 
+``encaisse disputes score [--as-of YYYY-MM-DD]``: refresh the customers' abuse scores (the worker
+does it each morning) and print how many customers are flagged.
+
 ``encaisse disputes import FILE``: register disputes from a CSV file (see
 ``services/imports.py`` for the columns); on any error nothing is kept, every error is printed
 as ``FILE:LINE: column: message`` and the command exits with status 1."""
@@ -12,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import today
-from encaisse.disputes.services import disputes_escalate
+from encaisse.disputes.services import abuse_scores_refresh, disputes_escalate
 from encaisse.disputes.services.imports import DisputeImportError, disputes_import
 
 
@@ -26,7 +29,7 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Disputes: daily escalation, CSV import."
+    help = "Disputes: daily escalation, abuse scores, CSV import."
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -35,6 +38,10 @@ class Command(BaseCommand):
             "escalate", help="escalate disputes at risk or late", called_from_command_line=False
         )
         escalate.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (today)")
+        score = subcommands.add_parser(
+            "score", help="refresh the customers' abuse scores", called_from_command_line=False
+        )
+        score.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (today)")
         load = subcommands.add_parser(
             "import", help="register disputes from a CSV file", called_from_command_line=False
         )
@@ -54,6 +61,21 @@ class Command(BaseCommand):
                     "owner": counts[1],
                     "head": counts[2],
                     "manager": counts[3],
+                }
+            )
+            return
+        if options["subcommand"] == "score":
+            as_of = _date(options["as_of"]) if options["as_of"] else today()
+            refresh = abuse_scores_refresh(as_of=as_of)
+            self.stdout.write(
+                _(
+                    "Abuse scores of %(as_of)s: %(customers)s customer(s) scored, "
+                    "%(flagged)s flagged."
+                )
+                % {
+                    "as_of": as_of.isoformat(),
+                    "customers": refresh.customers,
+                    "flagged": refresh.flagged,
                 }
             )
             return
