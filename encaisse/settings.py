@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "encaisse.dunning",
     "encaisse.correspondence",
     "encaisse.disputes",
+    "encaisse.insights",
 ]
 
 MIDDLEWARE = [
