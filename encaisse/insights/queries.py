@@ -37,6 +37,7 @@ from .dso import round_days
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 LATENESS_WINDOW_DAYS = 365  # as the customer page's average days late
 
 
@@ -96,6 +97,11 @@ class DaysBetween(Func):
         return self.as_sql(compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra)
 
 
+def cents(value) -> Decimal:
+    """An aggregate's value to the cent (SQLite's sums lose the scale: 100000 for 100000.00)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def _money(expression) -> Coalesce:
     return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
@@ -138,8 +144,8 @@ def position(*, as_of: dt.date, scope: Scope) -> Position:
         ),
     )
     return Position(
-        receivables=totals["receivables"] - cash["total"],
-        overdue=totals["overdue"] - cash["before"],
+        receivables=cents(totals["receivables"] - cash["total"]),
+        overdue=cents(totals["overdue"] - cash["before"]),
     )
 
 
@@ -174,7 +180,7 @@ def receivables_at(days: list[dt.date], *, scope: Scope, group: str | None = Non
         for row in rows:
             group_key = row.get(key) if key else None
             for i, day in enumerate(days):
-                result[(group_key, day)] += sign * row[f"d{i}"]
+                result[(group_key, day)] += sign * cents(row[f"d{i}"])
     return dict(result)
 
 
@@ -195,7 +201,7 @@ def monthly_revenue(
         .order_by()
         .annotate(revenue=_money("amount"))
     )
-    return {(row.get(key) if key else None, row["month"]): row["revenue"] for row in rows}
+    return {(row.get(key) if key else None, row["month"]): cents(row["revenue"]) for row in rows}
 
 
 def average_days_late(*, as_of: dt.date, scope: Scope, group: str | None = None) -> dict:
@@ -231,7 +237,7 @@ def disputed_amount(*, as_of: dt.date, scope: Scope) -> Decimal:
     disputes = Dispute.objects.filter(
         status__in=ACTIVE_STATUSES, raised_on__lte=as_of, **scope.customer_lookups()
     )
-    return disputes.aggregate(total=_money("disputed_total"))["total"]
+    return cents(disputes.aggregate(total=_money("disputed_total"))["total"])
 
 
 def group_labels(group: str, keys) -> dict:
