@@ -79,23 +79,40 @@ class CountBack:
     exhausted: bool  # False: the months ran out first, ``days`` is a floor
 
 
+@dataclass(frozen=True)
+class Step:
+    """One month of a count-back: its revenue, the days it adds, what is left to exhaust."""
+
+    month: Month
+    days: Decimal
+    left: Decimal
+
+
+def countback_steps(*, receivables: Decimal, months: list[Month]) -> list[Step]:
+    """The months a count-back walks through, newest first (the DSO page shows them)."""
+    steps, left = [], receivables
+    for month in months:
+        if left <= 0:
+            break
+        if month.revenue > 0 and left <= month.revenue:
+            steps.append(Step(month, left / month.revenue * month.days, ZERO))
+            break
+        left -= max(month.revenue, ZERO)
+        steps.append(Step(month, Decimal(month.days), left))
+    return steps
+
+
 def dso_countback(*, receivables: Decimal, months: list[Month]) -> CountBack:
     """Exhaust ``receivables`` with the revenue of ``months`` (newest first); see the module
     docstring. A month without revenue counts its days in full (nothing was sold then that
     could still be owed, but the time passed)."""
-    left = receivables
-    if left <= 0:
+    if receivables <= 0:
         return CountBack(days=ZERO, exhausted=True)
-    if not months:
+    steps = countback_steps(receivables=receivables, months=months)
+    if not steps:
         return CountBack(days=None, exhausted=False)
-    days = ZERO
-    for month in months:
-        if month.revenue > 0 and left <= month.revenue:
-            days += left / month.revenue * month.days
-            return CountBack(days=round_days(days), exhausted=True)
-        days += month.days
-        left -= max(month.revenue, ZERO)
-    return CountBack(days=round_days(days), exhausted=False)
+    days = sum((step.days for step in steps), ZERO)
+    return CountBack(days=round_days(days), exhausted=steps[-1].left <= 0)
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -70,6 +70,7 @@ class Kpis:
     disputed: Decimal
     dso: Dso
     average_days_late: Decimal | None
+    months: list[Month] = field(default_factory=list)  # newest first, with their revenue
 
     @property
     def overdue_share(self) -> Decimal | None:
@@ -119,6 +120,7 @@ def kpis(*, as_of: dt.date | None = None, scope: Scope | None = None) -> Kpis:
         disputed=queries.disputed_amount(as_of=as_of, scope=scope),
         dso=_dso(position.receivables, months, settings.ratio_months),
         average_days_late=queries.average_days_late(as_of=as_of, scope=scope).get(None),
+        months=months,
     )
 
 
