@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 34, 58
+LEFT, RIGHT, TOP, BOTTOM = 92, 16, 34, 58
 FONT = 'font-family="system-ui, sans-serif" font-size="11" fill="#333"'
 
 
@@ -54,6 +54,7 @@ def _frame(title: str, description: str, body: list[str], chart_id: str) -> Safe
 
 
 def _axes(*, top: float, x_label: str, y_label: str, labels: list[str], formatter, slot: float):
+    """Gridlines with their values (whole numbers), the labels under the slots, axis titles."""
     plot_h = HEIGHT - TOP - BOTTOM
     parts = []
     for i in range(5):
@@ -63,7 +64,7 @@ def _axes(*, top: float, x_label: str, y_label: str, labels: list[str], formatte
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{"#888" if i == 0 else "#ddd"}" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT}>'
-            f"{_number(value, formatter)}</text>"
+            f"{_number(round(value), formatter)}</text>"
         )
     every = max(1, math.ceil(len(labels) / 13))
     for i, label in enumerate(labels):

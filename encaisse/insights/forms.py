@@ -31,6 +31,9 @@ class InsightsFilterForm(forms.Form):
     )
 
     def __init__(self, data=None):
+        if data is not None and not data.get("months"):
+            data = data.copy()
+            data["months"] = "12"  # shown selected, as it is used
         super().__init__(data)
         users = get_user_model().objects.filter(
             is_active=True, role__in=[Role.ADMIN, Role.CREDIT_MANAGER, Role.COLLECTOR]

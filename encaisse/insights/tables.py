@@ -31,7 +31,9 @@ GROUP_COLUMNS = [
 
 
 def _amount(value: Decimal) -> str:
-    return format_amount(value, language=get_language() or "fr")
+    """An amount for a chart: in whole euros when it has no cents (the axis values)."""
+    text = format_amount(value, language=get_language() or "fr")
+    return text[:-3] if value == value.to_integral() else text
 
 
 def _days(value: Decimal) -> str:
