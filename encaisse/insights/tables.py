@@ -17,6 +17,7 @@ from encaisse.dunning.worklist import default_collector_filter, worklist, workli
 
 from .charts import Series, bar_chart, line_chart
 from .dso import countback_steps
+from .effectiveness import promise_rate, step_effectiveness
 from .forecast import Forecast, cash_forecast
 from .queries import Scope
 from .selectors import dso_by, dso_series, kpis
@@ -112,7 +113,26 @@ def _group_table(group: str, title):
     return table
 
 
+def dunning_table(*, as_of, scope, months=12):
+    columns = [
+        Column("scenario", width=30),
+        Column("step", width=30),
+        Column("day"),
+        Column("channel"),
+        Column("invoices"),
+        Column("paid_within_7_days_pct"),
+        Column("paid_within_15_days_pct"),
+        Column("paid_within_30_days_pct"),
+    ]
+    rows = [
+        (r.scenario, r.step, r.offset_days, r.channel, r.lines, r.paid[7], r.paid[15], r.paid[30])
+        for r in step_effectiveness(as_of=as_of, scope=scope)
+    ]
+    return _("Dunning effectiveness"), columns, rows
+
+
 EXPORTS = {
+    "dunning-steps": dunning_table,
     "kpis": kpi_table,
     "dso-history": dso_history_table,
     "forecast": forecast_table,
@@ -218,4 +238,11 @@ def dso_data(*, as_of: dt.date, scope: Scope, months: int) -> dict:
         "customers": dso_by(group="customer", as_of=as_of, scope=scope, limit=50),
         "segments": dso_by(group="segment", as_of=as_of, scope=scope, limit=20),
         "collectors": dso_by(group="collector", as_of=as_of, scope=scope, limit=20),
+    }
+
+
+def dunning_data(*, as_of: dt.date, scope: Scope) -> dict:
+    return {
+        "steps": step_effectiveness(as_of=as_of, scope=scope),
+        "promises": promise_rate(as_of=as_of, scope=scope),
     }

@@ -66,6 +66,15 @@ def dso_page(request):
     return render(request, "insights/dso.html", context)
 
 
+@capability_required(VIEW_LEDGER)
+def dunning_page(request):
+    """Dunning effectiveness: per scenario step, the share paid within 7, 15 and 30 days."""
+    form = _filters(request)
+    context = _context(request, form)
+    context.update(tables.dunning_data(as_of=context["as_of"], scope=form.scope()))
+    return render(request, "insights/dunning.html", context)
+
+
 @capability_required(MANAGE_SETTINGS)
 @require_POST
 def dso_settings(request):

@@ -10,7 +10,7 @@ from .ledger import AS_OF, worked_ledger
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/insights/", "/insights/dso/", "/insights/export/kpis/xlsx/"]
+PAGES = ["/insights/", "/insights/dso/", "/insights/dunning/", "/insights/export/kpis/xlsx/"]
 
 
 @pytest.mark.parametrize("url", PAGES)
