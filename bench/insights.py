@@ -53,6 +53,7 @@ def measure(as_of: dt.date, repeat: int) -> dict:
     }
     for name, step in steps.items():
         result[name] = _best(step, repeat)
+        print(name, result[name], file=sys.stderr, flush=True)
     user = User.objects.filter(username="bench").first() or User.objects.create_user(
         "bench", password=None, role=Role.CREDIT_MANAGER
     )
