@@ -1,8 +1,9 @@
 """The ``encaisse`` console script: a thin layer over Django management commands.
 
 ``encaisse import FILE`` runs ``ledger_import``; ``encaisse export aged-balance`` runs
-``export_aged_balance``; ``encaisse serve`` runs the web server; any other word is passed to
-Django as it is (``encaisse migrate``, ``encaisse createuser``, ``encaisse demo``...).
+``export_aged_balance``, ``encaisse export kpis`` ``export_kpis`` and ``encaisse report monthly``
+``report_monthly``; ``encaisse serve`` runs the web server; any other word is passed to Django
+as it is (``encaisse migrate``, ``encaisse createuser``, ``encaisse demo``...).
 """
 
 import os
@@ -14,6 +15,8 @@ ALIASES = {
 }
 SUBCOMMANDS = {
     ("export", "aged-balance"): ["export_aged_balance"],
+    ("export", "kpis"): ["export_kpis"],
+    ("report", "monthly"): ["report_monthly"],
 }
 
 

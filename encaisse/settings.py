@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "encaisse.correspondence",
     "encaisse.disputes",
     "encaisse.portal",
+    "encaisse.insights",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from encaisse.accounts.choices import Role
+from encaisse.customers.models import Segment
+
+from .models import InsightsSettings
+from .queries import Scope
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PERIODS = [(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))]
+
+
+class InsightsFilterForm(forms.Form):
+    """The dashboard's and the DSO page's filters, from the query string: the date, the months
+    of history, the segment and the collector. Invalid fields are ignored."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
+    months = forms.TypedChoiceField(
+        label=_("Period"), required=False, choices=PERIODS, coerce=int, empty_value=12
+    )
+    segment = forms.ModelChoiceField(
+        label=_("Segment"),
+        required=False,
+        queryset=Segment.objects.order_by("name"),
+        empty_label=_("All segments"),
+    )
+    collector = forms.TypedChoiceField(
+        label=_("Collector"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, data=None):
+        if data is not None and not data.get("months"):
+            data = data.copy()
+            data["months"] = "12"  # shown selected, as it is used
+        super().__init__(data)
+        users = get_user_model().objects.filter(
+            is_active=True, role__in=[Role.ADMIN, Role.CREDIT_MANAGER, Role.COLLECTOR]
+        )
+        self.fields["collector"].choices = [
+            ("", _("All collectors")),
+            *((u.pk, u.get_full_name() or u.username) for u in users.order_by("username")),
+        ]
+        self.is_valid()
+
+    def value(self, name):
+        if name in self.errors:
+            return None
+        return getattr(self, "cleaned_data", {}).get(name)
+
+    def scope(self) -> Scope:
+        segment = self.value("segment")
+        return Scope(
+            segment_id=segment.pk if segment else None, collector_id=self.value("collector")
+        )
+
+    def period_months(self) -> int:
+        return self.value("months") or 12
+
+
+class InsightsSettingsForm(forms.ModelForm):
+    class Meta:
+        model = InsightsSettings
+        fields = ["days_basis", "ratio_months"]

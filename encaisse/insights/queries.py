@@ -1,0 +1,301 @@
+"""The aggregates behind the insights figures: a few GROUP BY queries over the ledger, each read
+from an index of ``receivables_invoice``; nothing is computed row by row in Python.
+
+``Scope`` narrows every figure to a segment's or a collector's customers. Past dates are
+reconstructed from what the ledger keeps: a document counts as owed on a date when it was issued
+by then and was still open (its open amount today) or was settled after it (its whole amount);
+unallocated cash received by then is deducted, as in the aged balance. Partial payments recorded
+only by an import (no allocation) therefore count at today's open amount."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from encaisse.core.dates import today
+from encaisse.customers.models import Customer
+from encaisse.disputes.choices import ACTIVE_STATUSES
+from encaisse.disputes.models import Dispute
+from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
+from encaisse.receivables.models import Invoice, Payment
+
+from .dso import round_days
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+LATENESS_WINDOW_DAYS = 365  # as the customer page's average days late
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which customers a figure covers: all, a segment's, a collector's (or both)."""
+
+    segment_id: int | None = None
+    collector_id: int | None = None
+
+    def customer_lookups(self, prefix: str = "customer__") -> dict:
+        lookups = {}
+        if self.segment_id is not None:
+            lookups[f"{prefix}segment_id"] = self.segment_id
+        if self.collector_id is not None:
+            lookups[f"{prefix}collector_id"] = self.collector_id
+        return lookups
+
+
+# Group keys: which customer column a per-group figure is keyed by.
+GROUPS = {
+    "customer": "customer_id",
+    "segment": "customer__segment_id",
+    "collector": "customer__collector_id",
+}
+
+
+class MonthOf(Func):
+    """``YYYY-MM`` of a date column, in plain SQL on both databases (an index-friendly string,
+    no per-row Python function as Django's ``TruncMonth`` is on SQLite)."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, conn, **extra):
+        return self.as_sql(compiler, conn, template="substr(%(expressions)s, 1, 7)", **extra)
+
+    def as_postgresql(self, compiler, conn, **extra):
+        return self.as_sql(compiler, conn, template="to_char(%(expressions)s, 'YYYY-MM')", **extra)
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (two date columns), in SQL on both databases."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler, conn, **extra):
+        return self.as_sql(
+            compiler,
+            conn,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, conn, **extra):
+        return self.as_sql(compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+
+def cents(value) -> Decimal:
+    """An aggregate's value to the cent (SQLite's sums lose the scale: 100000 for 100000.00)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _money(expression) -> Coalesce:
+    return Coalesce(Sum(expression, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _owed_on(day: dt.date) -> Q:
+    """Documents owed on ``day``: issued by then, and open now or settled after it."""
+    return Q(issue_date__lte=day) & (Q(status=InvoiceStatus.OPEN) | Q(settled_on__gt=day))
+
+
+def _owed_amount():
+    return Case(
+        When(status=InvoiceStatus.OPEN, then=F("open_amount")),
+        default=F("amount"),
+        output_field=MONEY,
+    )
+
+
+@dataclass(frozen=True)
+class Position:
+    receivables: Decimal
+    overdue: Decimal
+
+
+def _open_position(as_of: dt.date, scope: Scope) -> tuple[Decimal, Decimal]:
+    """(open amount, overdue open amount) of the open documents issued by ``as_of``, read from
+    the covering partial index ``invoice_open_cover_idx`` alone (customer, due date, open amount,
+    issue date). The status is a literal so that SQLite can prove the partial index applies and
+    is named with ``INDEXED BY`` (its planner, without statistics, prefers the status index), as
+    the aged balance does."""
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    params = [_db_date(as_of), _db_date(as_of)]
+    where = ""
+    lookups = scope.customer_lookups(prefix="")
+    if lookups:
+        customers = Customer.objects.filter(**lookups).values("pk")
+        subquery, subquery_params = customers.query.sql_with_params()
+        where = f" AND customer_id IN ({subquery})"
+        params.extend(subquery_params)
+    # Fragments are constants; values are parameters.
+    sql = f"""
+        SELECT CAST(ROUND(SUM(open_amount) * 100) AS BIGINT),
+               CAST(ROUND(SUM(CASE WHEN due_date < %s THEN open_amount ELSE 0 END) * 100)
+                    AS BIGINT)
+        FROM receivables_invoice{hint}
+        WHERE status = '{InvoiceStatus.OPEN}' AND issue_date <= %s{where}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, overdue = cursor.fetchone()
+    return Decimal(total or 0).scaleb(-2), Decimal(overdue or 0).scaleb(-2)
+
+
+def _db_date(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def position(*, as_of: dt.date, scope: Scope) -> Position:
+    """Receivables (encours) and overdue on ``as_of``: documents owed that day, overdue when
+    their due date has passed; unallocated cash is deducted from both (from overdue when
+    received before that day, as the aged balance does). Documents settled after ``as_of`` are
+    read only for a past date."""
+    lookups = scope.customer_lookups()
+    receivables, overdue = _open_position(as_of, scope)
+    if as_of < today():
+        later = Invoice.objects.filter(
+            status=InvoiceStatus.SETTLED, settled_on__gt=as_of, issue_date__lte=as_of, **lookups
+        ).aggregate(
+            receivables=_money("amount"),
+            overdue=_money(Case(When(due_date__lt=as_of, then=F("amount")), default=Value(ZERO))),
+        )
+        receivables += later["receivables"]
+        overdue += later["overdue"]
+    cash = Payment.objects.filter(
+        unallocated_amount__gt=0, received_on__lte=as_of, **lookups
+    ).aggregate(
+        total=_money("unallocated_amount"),
+        before=_money(
+            Case(When(received_on__lt=as_of, then=F("unallocated_amount")), default=Value(ZERO))
+        ),
+    )
+    return Position(
+        receivables=cents(receivables - cash["total"]), overdue=cents(overdue - cash["before"])
+    )
+
+
+def receivables_at(days: list[dt.date], *, scope: Scope, group: str | None = None) -> dict:
+    """Receivables on each of ``days`` in one pass over the ledger: ``{(group key, day):
+    amount}`` (group key None without ``group``)."""
+    if not days:
+        return {}
+    lookups = scope.customer_lookups()
+    key = GROUPS[group] if group else None
+    earliest, latest = min(days), max(days)
+    invoices = Invoice.objects.filter(
+        Q(status=InvoiceStatus.OPEN) | Q(settled_on__gt=earliest), issue_date__lte=latest, **lookups
+    )
+    sums = {
+        f"d{i}": _money(Case(When(_owed_on(day), then=_owed_amount()), default=Value(ZERO)))
+        for i, day in enumerate(days)
+    }
+    payments = Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=latest, **lookups)
+    cash_sums = {
+        f"d{i}": _money(
+            Case(When(received_on__lte=day, then=F("unallocated_amount")), default=Value(ZERO))
+        )
+        for i, day in enumerate(days)
+    }
+    result: dict = defaultdict(lambda: ZERO)
+    for queryset, sign, aggregates in ((invoices, 1, sums), (payments, -1, cash_sums)):
+        if key:
+            rows = queryset.values(key).order_by().annotate(**aggregates)
+        else:
+            rows = [queryset.aggregate(**aggregates)]
+        for row in rows:
+            group_key = row.get(key) if key else None
+            for i, day in enumerate(days):
+                result[(group_key, day)] += sign * cents(row[f"d{i}"])
+    return dict(result)
+
+
+def monthly_revenue(
+    *, start: dt.date, end: dt.date, scope: Scope, group: str | None = None
+) -> dict:
+    """Revenue incl. tax per month, from the imported invoices net of credit notes, by issue
+    date between ``start`` and ``end``: ``{(group key, "YYYY-MM"): amount}``."""
+    key = GROUPS[group] if group else None
+    invoices = Invoice.objects.filter(
+        issue_date__gte=start, issue_date__lte=end, **scope.customer_lookups()
+    )
+    fields = [key] if key else []
+    month = MonthOf("issue_date")
+    rows = (
+        invoices.annotate(month=month)
+        .values(*fields, "month")
+        .order_by()
+        .annotate(revenue=_money("amount"))
+    )
+    return {(row.get(key) if key else None, row["month"]): cents(row["revenue"]) for row in rows}
+
+
+def average_days_late(*, as_of: dt.date, scope: Scope, group: str | None = None) -> dict:
+    """Amount-weighted average days late of the invoices (not credit notes) settled in the 365
+    days up to ``as_of``, paying early counting 0 days (the customer page's definition):
+    ``{group key: Decimal days to a tenth, or None}``."""
+    key = GROUPS[group] if group else None
+    invoices = Invoice.objects.filter(
+        status=InvoiceStatus.SETTLED,
+        kind=InvoiceKind.INVOICE,
+        amount__gt=0,
+        settled_on__gt=as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS),
+        settled_on__lte=as_of,
+        **scope.customer_lookups(),
+    )
+    late = Greatest(DaysBetween("settled_on", "due_date"), Value(0))
+    weighted = ExpressionWrapper(F("amount") * late, output_field=MONEY)
+    aggregates = {"weighted": _money(weighted), "total": _money("amount")}
+    if key:
+        rows = invoices.values(key).order_by().annotate(**aggregates)
+    else:
+        rows = [invoices.aggregate(**aggregates)]
+    return {
+        (row.get(key) if key else None): (
+            round_days(Decimal(row["weighted"]) / row["total"]) if row["total"] else None
+        )
+        for row in rows
+    }
+
+
+def disputed_amount(*, as_of: dt.date, scope: Scope) -> Decimal:
+    """What active disputes raised by ``as_of`` contest (their ``disputed_total``)."""
+    disputes = Dispute.objects.filter(
+        status__in=ACTIVE_STATUSES, raised_on__lte=as_of, **scope.customer_lookups()
+    )
+    return cents(disputes.aggregate(total=_money("disputed_total"))["total"])
+
+
+def group_labels(group: str, keys) -> dict:
+    """Display names of group keys: customers' "name (code)", segments' names, collectors'
+    usernames."""
+    keys = [k for k in keys if k is not None]
+    if group == "customer":
+        return {
+            pk: f"{name} ({code})"
+            for pk, code, name in Customer.objects.filter(pk__in=keys).values_list(
+                "pk", "code", "name"
+            )
+        }
+    if group == "segment":
+        from encaisse.customers.models import Segment
+
+        return dict(Segment.objects.filter(pk__in=keys).values_list("pk", "name"))
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=keys)
+    return {user.pk: user.get_full_name() or user.username for user in users}
