@@ -297,25 +297,20 @@ FROM dunning_tmp_due
 """
 
 # What the run created, for the command's output and the preview (read before a dry run
-# rolls back): the actions in customer order, then their lines.
-PAYLOAD_ACTIONS = """
+# rolls back): the actions in customer order, each followed by its lines, in one ordered read
+# that is streamed (no action is held in memory longer than it takes to write it).
+PAYLOAD = """
 SELECT a.id, c.code, c.name, a.source, a.channel, a.status, a.priority, a.total,
-    st.offset_days, st.name, sc.code, a.assigned_to_id
+    st.offset_days, st.name, sc.code, a.assigned_to_id,
+    i.number, CAST(i.due_date AS TEXT), l.amount_due
 FROM dunning_action a
 JOIN customers_customer c ON c.id = a.customer_id
 LEFT JOIN dunning_step st ON st.id = a.step_id
 LEFT JOIN dunning_scenario sc ON sc.id = st.scenario_id
+LEFT JOIN dunning_actioninvoice l ON l.action_id = a.id
+LEFT JOIN receivables_invoice i ON i.id = l.invoice_id
 WHERE a.run_id = %(run_id)s
-ORDER BY c.code, a.priority DESC, a.channel, a.id
-"""
-
-PAYLOAD_LINES = """
-SELECT l.action_id, i.number, CAST(i.due_date AS TEXT), l.amount_due
-FROM dunning_actioninvoice l
-JOIN dunning_action a ON a.id = l.action_id
-JOIN receivables_invoice i ON i.id = l.invoice_id
-WHERE a.run_id = %(run_id)s
-ORDER BY l.action_id, i.due_date, i.number
+ORDER BY c.code, a.priority DESC, a.channel, a.id, i.due_date, i.number
 """
 
 # Open items within reach of a step (credit notes included: counted from the index alone).
