@@ -298,7 +298,9 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="100k,1m")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument(
-        "--pg-db", default=os.environ.get("BENCH_DUNNING_PG_DB", "dunning"), help="the PostgreSQL database to empty and use (dunning)"
+        "--pg-db",
+        default=os.environ.get("BENCH_DUNNING_PG_DB", "dunning"),
+        help="the PostgreSQL database to empty and use (dunning)",
     )
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

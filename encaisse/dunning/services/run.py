@@ -53,6 +53,7 @@ COUNT_FIELDS = [
 ]
 JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
 SQLITE_CACHE_KIB = -262144  # negative: KiB
+POSTGRES_WORK_MEM = "256MB"
 PAYLOAD_BATCH = 5000  # rows read at a time from the payload query
 
 
@@ -175,6 +176,11 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
             # The candidate query is wide (its CASE expressions are compiled from the steps):
             # PostgreSQL's JIT would spend seconds compiling what runs once.
             cursor.execute("SET LOCAL jit = off")
+            # Sorts and hash aggregates over a million rows stay in memory (the default 4 MB
+            # spills them to disk from 100k invoices on); one run at a time, so one such budget.
+            cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+            # The work tables are analysed for their size and rough spread: a small sample.
+            cursor.execute("SET LOCAL default_statistics_target = 10")
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
