@@ -226,10 +226,10 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
         cursor.execute(sql.DUE)
         if vendor == "postgresql":
             cursor.execute("ANALYZE dunning_tmp_due")
-        cursor.execute(sql.ACTIONS, params)
-        cursor.execute(sql.ACTION_LINES, params)
+        cursor.execute(sql.ACTIONS.format(order=sql.write_order(vendor, "actions")), params)
+        cursor.execute(sql.ACTION_LINES.format(order=sql.write_order(vendor, "lines")), params)
         cursor.execute(sql.STATES_DELETE)
-        cursor.execute(sql.STATES_INSERT, params)
+        cursor.execute(sql.STATES_INSERT.format(order=sql.write_order(vendor, "states")), params)
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     counts["actions_created"] = Action.objects.filter(run_id=run_id).count()

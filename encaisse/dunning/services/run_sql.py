@@ -28,6 +28,22 @@ def fence(vendor: str) -> str:
     return "OFFSET 0" if vendor == "postgresql" else ""
 
 
+def write_order(vendor: str, statement: str) -> str:
+    """Rows written in the order of their keys: actions in customer order, their lines in
+    action order (the actions were inserted in customer and channel order), states in invoice
+    order, so each index grows at a few places instead of everywhere (PostgreSQL: a third less
+    server time at 1M). SQLite already produces them in that order (its GROUP BY sorts, its
+    scans follow the invoice ids), where an ORDER BY only adds a sort, or worse, turns the
+    lines' join around."""
+    if vendor != "postgresql":
+        return ""
+    return {
+        "actions": "ORDER BY g.customer_id, g.channel",
+        "lines": "ORDER BY d.customer_id, d.channel, d.invoice_id",
+        "states": "ORDER BY invoice_id",
+    }[statement]
+
+
 def days_since(vendor: str, column: str) -> str:
     if vendor == "postgresql":
         return f"(CAST(%(as_of)s AS DATE) - {column})"
@@ -262,8 +278,8 @@ WHERE c.excluded = '' AND c.eligible_offset IS NOT NULL
 
 # One action per customer and channel; its step is the most advanced of its lines. The
 # customer's collector and salesperson come along in the work tables (the same for all the
-# lines of a customer), so this groups without a look-up per action. Inserted in customer
-# order: each index of the actions then grows at a few places instead of everywhere.
+# lines of a customer), so this groups without a look-up per action. ``{order}``: see
+# ``write_order``.
 ACTIONS = """
 INSERT INTO dunning_action (customer_id, source, step_id, channel, template_code, status,
     priority, assigned_to_id, run_id, promise_id, due_on, total, include_penalties, notes,
@@ -279,18 +295,17 @@ FROM (SELECT customer_id, scenario_id, channel, MAX(offset_days) AS top_offset,
              MAX(salesperson_id) AS salesperson_id
       FROM dunning_tmp_due GROUP BY customer_id, scenario_id, channel) g
 JOIN dunning_step st ON st.scenario_id = g.scenario_id AND st.offset_days = g.top_offset
-ORDER BY g.customer_id, g.channel
+{order}
 """
 
-# Lines in action order (the actions were inserted in customer and channel order), states in
-# invoice order: their keys grow in order as they are written.
+# ``{order}``: see ``write_order``.
 ACTION_LINES = """
 INSERT INTO dunning_actioninvoice (action_id, invoice_id, step_id, amount_due)
 SELECT a.id, d.invoice_id, d.step_id, d.amount_due
 FROM dunning_tmp_due d
 JOIN dunning_action a ON a.run_id = %(run_id)s AND a.customer_id = d.customer_id
     AND a.channel = d.channel AND a.source = 'scenario'
-ORDER BY d.customer_id, d.channel, d.invoice_id
+{order}
 """
 
 STATES_DELETE = """
@@ -303,7 +318,7 @@ INSERT INTO dunning_invoicedunningstate (invoice_id, last_step_id, last_offset, 
     anchor_on, open_amount_seen, updated_at)
 SELECT invoice_id, step_id, offset_days, %(as_of)s, anchor_on, open_amount, %(now)s
 FROM dunning_tmp_due
-ORDER BY invoice_id
+{order}
 """
 
 # What the run created, for the command's output and the preview (read before a dry run
