@@ -1,15 +1,17 @@
 """Benchmark of the daily dunning run (``encaisse dunning run``), SQLite and PostgreSQL.
 
     .venv/bin/python bench/dunning.py [--sizes 100k,1m] [--db sqlite|postgres|both]
+                                      [--pg-db NAME]
 
 For each size (N open invoices over N/10 customers) and database, a fresh migrated database
-(a SQLite file under bench/data/, or the PostgreSQL database ``dunning`` whose public schema is
-emptied) gets a synthetic ledger written straight with SQL (not timed): customers in the four
-shipped segments (so three scenarios), 10 collectors, due dates from 120 days ago to 30 days
-ahead of the run date 2026-11-30, 5% of invoices partly paid, 1% of customers on hold, 1% of
-invoices blocked, 0.5% partly blocked, 0.5% of customers blocked, 1% of customers with an open
-promise. Then, timed by wall clock (and CPU time of our process, since the machine is shared;
-for PostgreSQL the server's own CPU time is not in it):
+(a SQLite file under bench/data/, or the PostgreSQL database ``--pg-db``, default ``dunning``
+or $BENCH_DUNNING_PG_DB, dropped and created again) gets a synthetic ledger written straight
+with SQL (not timed): customers in the four shipped segments (so three scenarios), 10
+collectors, due dates from 120 days ago to 30 days ahead of the run date 2026-11-30, 5% of
+invoices partly paid, 1% of customers on hold, 1% of invoices blocked, 0.5% partly blocked,
+0.5% of customers blocked, 1% of customers with an open promise. Then, timed by wall clock
+and by CPU time (the machine is shared): our process's, and for PostgreSQL in process the
+server backend's, read from /proc:
 
 - ``first run, in process``: ``dunning_run_generate(as_of=2026-11-30, collect=False)``: every
   open invoice catches up with its step, so nearly all of them get an action (the worst day);
