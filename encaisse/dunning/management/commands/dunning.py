@@ -67,13 +67,13 @@ class Command(BaseCommand):
         first run over a large ledger has hundreds of thousands."""
         out = self.stdout
         out.write("[", ending="")
-        batch = []
+        batch, separator = [], ""
         for action in actions:
             batch.append(dumps(action))
-            if len(batch) == JSON_BATCH:
-                out.write(", ".join(batch), ending="")
-                batch = [""]  # the next write starts with the separator
-        out.write(", ".join(batch) + "]")
+            if len(batch) >= JSON_BATCH:
+                out.write(separator + ", ".join(batch), ending="")
+                batch, separator = [], ", "
+        out.write((separator if batch else "") + ", ".join(batch) + "]")
 
 
 def summary(run, channels: Counter) -> list[str]:
