@@ -1,15 +1,17 @@
 """Benchmark of the daily dunning run (``encaisse dunning run``), SQLite and PostgreSQL.
 
     .venv/bin/python bench/dunning.py [--sizes 100k,1m] [--db sqlite|postgres|both]
+                                      [--pg-db NAME]
 
 For each size (N open invoices over N/10 customers) and database, a fresh migrated database
-(a SQLite file under bench/data/, or the PostgreSQL database ``dunning`` whose public schema is
-emptied) gets a synthetic ledger written straight with SQL (not timed): customers in the four
-shipped segments (so three scenarios), 10 collectors, due dates from 120 days ago to 30 days
-ahead of the run date 2026-11-30, 5% of invoices partly paid, 1% of customers on hold, 1% of
-invoices blocked, 0.5% partly blocked, 0.5% of customers blocked, 1% of customers with an open
-promise. Then, timed by wall clock (and CPU time of our process, since the machine is shared;
-for PostgreSQL the server's own CPU time is not in it):
+(a SQLite file under bench/data/, or the PostgreSQL database ``--pg-db``, default ``dunning``
+or $BENCH_DUNNING_PG_DB, dropped and created again) gets a synthetic ledger written straight
+with SQL (not timed): customers in the four shipped segments (so three scenarios), 10
+collectors, due dates from 120 days ago to 30 days ahead of the run date 2026-11-30, 5% of
+invoices partly paid, 1% of customers on hold, 1% of invoices blocked, 0.5% partly blocked,
+0.5% of customers blocked, 1% of customers with an open promise. Then, timed by wall clock
+and by CPU time (the machine is shared): our process's, and for PostgreSQL in process the
+server backend's, read from /proc:
 
 - ``first run, in process``: ``dunning_run_generate(as_of=2026-11-30, collect=False)``: every
   open invoice catches up with its step, so nearly all of them get an action (the worst day);
@@ -38,7 +40,9 @@ from bench import databases, machine  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / "data"
 RESULTS_DIR = ROOT / "bench" / "results"
-POSTGRES_URL = f"{databases.POSTGRES_SERVER}/dunning"
+# The PostgreSQL database the benchmark empties: ``--pg-db`` (each engineer on a shared server
+# uses their own), ``dunning`` by default.
+POSTGRES_DB = os.environ.get("BENCH_DUNNING_PG_DB", "dunning")
 AS_OF = dt.date(2026, 11, 30)
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 SEGMENTS = ["sme"] * 7 + ["retail", "key-accounts", "public"]
@@ -48,15 +52,19 @@ def _env(url: str) -> dict:
     return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "encaisse.settings"}
 
 
+def postgres_url() -> str:
+    return f"{databases.POSTGRES_SERVER}/{POSTGRES_DB}"
+
+
 def fresh(db: str, label: str) -> str:
     if db == "sqlite":
         return databases.sqlite_fresh(DATA_DIR, f"dunning-{label}")
     import psycopg
 
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return POSTGRES_URL
+    with psycopg.connect(f"{databases.POSTGRES_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {POSTGRES_DB}")
+    return postgres_url()
 
 
 # --- in the child process (DATABASE_URL set) ---------------------------------------------------
@@ -207,15 +215,38 @@ def _command(url: str, as_of: dt.date, out: Path) -> dict:
     }
 
 
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend process, read from
+    /proc (the server runs on this machine), or None (SQLite, or another machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _in_process(as_of: dt.date) -> dict:
     from encaisse.dunning.services import dunning_run_generate
 
+    backend = _backend_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     run = dunning_run_generate(as_of=as_of, collect=False).run
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if backend is not None:
+        backend = round(_backend_cpu() - backend, 3)
     return {
         "seconds": round(seconds, 3),
         "cpu_s": round(cpu, 3),
+        # PostgreSQL: the CPU seconds of the server process that ran it (parallel workers not
+        # included).
+        "server_cpu_s": backend,
         "actions": run.actions_created,
         "invoices": run.invoices_dunned,
         "considered": run.invoices_considered,
@@ -268,8 +299,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Dunning run benchmark (docs/benchmarks.md)")
     parser.add_argument("--sizes", default="100k,1m")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--pg-db",
+        default=os.environ.get("BENCH_DUNNING_PG_DB", "dunning"),
+        help="the PostgreSQL database to empty and use (dunning)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global POSTGRES_DB
+    POSTGRES_DB = os.environ["BENCH_DUNNING_PG_DB"] = args.pg_db
     if args.child:
         print(json.dumps(child(*args.child)))
         return 0
@@ -278,7 +316,7 @@ def main(argv=None) -> int:
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     result = {
         "started": dt.datetime.now().replace(microsecond=0).isoformat(),
-        "machine": machine.machine_info(POSTGRES_URL if "postgres" in dbs else None),
+        "machine": machine.machine_info(postgres_url() if "postgres" in dbs else None),
         "records": [],
     }
     for size in args.sizes.split(","):

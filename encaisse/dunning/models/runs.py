@@ -91,7 +91,8 @@ class Action(models.Model):
         db_constraint=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    template_code = models.SlugField(_("template"), max_length=64, blank=True)
+    # Not indexed: nothing looks actions up by template, and the run inserts them in bulk.
+    template_code = models.SlugField(_("template"), max_length=64, blank=True, db_index=False)
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
@@ -114,7 +115,12 @@ class Action(models.Model):
         db_constraint=False,
     )
     promise = models.ForeignKey(
-        PromiseToPay, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+        PromiseToPay,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        db_index=False,  # action_promise_idx, partial: most actions have no promise
     )
     due_on = models.DateField(_("due on"))
     total = models.DecimalField(_("total"), **MONEY, default=0)
@@ -173,6 +179,9 @@ class Action(models.Model):
                 name="action_todo_idx",
             ),
             models.Index(fields=["status", "channel", "due_on"], name="action_status_idx"),
+            models.Index(
+                fields=["promise"], condition=Q(promise__isnull=False), name="action_promise_idx"
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ All of it is set-based SQL (``run_sql.py``): a handful of statements whatever th
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,8 @@ COUNT_FIELDS = [
 ]
 JULIAN_DAY_OF_ORDINAL_ZERO = 1721424.5
 SQLITE_CACHE_KIB = -262144  # negative: KiB
+POSTGRES_WORK_MEM = "256MB"
+PAYLOAD_BATCH = 5000  # rows read at a time from the payload query
 
 
 @dataclass
@@ -61,11 +64,20 @@ class RunResult:
 
 
 def dunning_run_generate(
-    *, as_of: dt.date, dry_run: bool = False, actor=None, collect: bool = True
+    *,
+    as_of: dt.date,
+    dry_run: bool = False,
+    actor=None,
+    collect: bool = True,
+    on_actions: Callable[[Iterator[dict]], None] | None = None,
 ) -> RunResult:
     """Run dunning for ``as_of``: create today's actions and move invoices along their
     scenario. Returns the Run (with its counts) and, when ``collect``, the actions it created
-    (or, for a dry run, would create) as plain dicts: see ``payload``."""
+    (or, for a dry run, would create) as plain dicts: see ``payload_rows``.
+
+    ``on_actions`` (the command's JSON output) receives the same actions as they are read,
+    instead of a list: inside the transaction for a dry run (before it rolls back), after the
+    commit for a real run, so a long output does not hold the database's write lock."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     started = timezone.now()
     with transaction.atomic():
@@ -75,8 +87,10 @@ def dunning_run_generate(
             as_of=as_of, dry_run=dry_run, started_at=started, triggered_by=user
         )
         counts = _generate(run_id=run.pk, as_of=as_of, now=started)
-        actions = payload(run.pk, dry_run=dry_run) if collect else []
+        actions = payload(run.pk, dry_run=dry_run) if collect and on_actions is None else []
         if dry_run:
+            if on_actions is not None:
+                on_actions(payload_rows(run.pk, dry_run=True))
             transaction.set_rollback(True)
         else:
             for name, value in counts.items():
@@ -100,6 +114,8 @@ def dunning_run_generate(
             triggered_by=user,
             **counts,
         )
+    elif on_actions is not None:
+        on_actions(payload_rows(run.pk))
     return RunResult(run=run, actions=actions)
 
 
@@ -121,18 +137,22 @@ def _params(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
 
 @contextmanager
 def _sqlite_cache(cursor, vendor: str):
-    """A 256 MB page cache for the run on SQLite (the default is 2 MB): the run touches every
-    open invoice and writes to large indexes; without it most page reads go to the OS."""
+    """A 256 MB page cache for the run on SQLite (the default is 2 MB), for the database and
+    for the work tables: the run touches every open invoice and writes to large indexes;
+    without it most page reads go to the OS, and the work tables to a temporary file."""
     if vendor != "sqlite":
         yield
         return
-    cursor.execute("PRAGMA cache_size")
-    previous = cursor.fetchone()[0]
-    cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    previous = {}
+    for schema in ("main", "temp"):
+        cursor.execute(f"PRAGMA {schema}.cache_size")
+        previous[schema] = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA {schema}.cache_size = {SQLITE_CACHE_KIB}")
     try:
         yield
     finally:
-        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+        for schema, size in previous.items():
+            cursor.execute(f"PRAGMA {schema}.cache_size = {size}")
 
 
 def _steps_by_scenario() -> dict[int, list[tuple[int, Decimal]]]:
@@ -156,6 +176,11 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
             # The candidate query is wide (its CASE expressions are compiled from the steps):
             # PostgreSQL's JIT would spend seconds compiling what runs once.
             cursor.execute("SET LOCAL jit = off")
+            # Sorts and hash aggregates over a million rows stay in memory (the default 4 MB
+            # spills them to disk from 100k invoices on); one run at a time, so one such budget.
+            cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+            # The work tables are analysed for their size and rough spread: a small sample.
+            cursor.execute("SET LOCAL default_statistics_target = 10")
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         counts.update(_settle_promises(cursor, vendor=vendor, params=params, as_of=as_of))
@@ -201,10 +226,10 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
         cursor.execute(sql.DUE)
         if vendor == "postgresql":
             cursor.execute("ANALYZE dunning_tmp_due")
-        cursor.execute(sql.ACTIONS, params)
-        cursor.execute(sql.ACTION_LINES, params)
+        cursor.execute(sql.ACTIONS.format(order=sql.write_order(vendor, "actions")), params)
+        cursor.execute(sql.ACTION_LINES.format(order=sql.write_order(vendor, "lines")), params)
         cursor.execute(sql.STATES_DELETE)
-        cursor.execute(sql.STATES_INSERT, params)
+        cursor.execute(sql.STATES_INSERT.format(order=sql.write_order(vendor, "states")), params)
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     counts["actions_created"] = Action.objects.filter(run_id=run_id).count()
@@ -247,45 +272,48 @@ def _money(value) -> str:
 
 
 def payload(run_id: int, *, dry_run: bool = False) -> list[dict]:
-    """The actions of a run as plain dicts, one per action, in customer code order:
-    ``customer_code``, ``step`` (``J+15``; None for a call after a broken promise), ``channel``,
-    ``invoices`` (``number``, ``due_date``, ``amount_due``) and ``total``, amounts as strings
-    with two decimals (exact, unlike JSON numbers)."""
-    invoices: dict[int, list[dict]] = {}
+    """The actions of a run as a list: see ``payload_rows``."""
+    return list(payload_rows(run_id, dry_run=dry_run))
+
+
+def payload_rows(run_id: int, *, dry_run: bool = False) -> Iterator[dict]:
+    """The actions of a run as plain dicts, one per action, in customer code order, read
+    lazily (a first run over a million invoices has hundreds of thousands):
+    ``customer_code``, ``step`` (``J+15``; None for a call after a broken promise),
+    ``channel``, ``invoices`` (``number``, ``due_date``, ``amount_due``) and ``total``,
+    amounts as strings with two decimals (exact, unlike JSON numbers)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql.PAYLOAD_LINES, {"run_id": run_id})
-        for action_id, number, due_date, amount_due in cursor.fetchall():
-            line = {"number": number, "due_date": due_date, "amount_due": _money(amount_due)}
-            invoices.setdefault(action_id, []).append(line)
-        cursor.execute(sql.PAYLOAD_ACTIONS, {"run_id": run_id})
-        return [
-            {
-                "id": None if dry_run else action_id,
-                "customer_code": code,
-                "customer_name": name,
-                "scenario": scenario,
-                "step": None if offset is None else f"J{offset:+d}",
-                "step_name": step_name,
-                "channel": channel,
-                "source": source,
-                "status": status,
-                "priority": priority,
-                "assigned_to_id": assignee,
-                "invoices": invoices.get(action_id, []),
-                "total": _money(total),
-            }
-            for (
-                action_id,
-                code,
-                name,
-                source,
-                channel,
-                status,
-                priority,
-                total,
-                offset,
-                step_name,
-                scenario,
-                assignee,
-            ) in cursor.fetchall()
-        ]
+        cursor.execute(sql.PAYLOAD, {"run_id": run_id})
+        action, current = None, None
+        while rows := cursor.fetchmany(PAYLOAD_BATCH):
+            for row in rows:
+                if row[0] != current:
+                    if action is not None:
+                        yield action
+                    current = row[0]
+                    action = _action(row, dry_run=dry_run)
+                if row[12] is not None:
+                    action["invoices"].append(
+                        {"number": row[12], "due_date": row[13], "amount_due": _money(row[14])}
+                    )
+        if action is not None:
+            yield action
+
+
+def _action(row, *, dry_run: bool) -> dict:
+    (action_id, code, name, source, channel, status, priority, total, offset) = row[:9]
+    return {
+        "id": None if dry_run else action_id,
+        "customer_code": code,
+        "customer_name": name,
+        "scenario": row[10],
+        "step": None if offset is None else f"J{offset:+d}",
+        "step_name": row[9],
+        "channel": channel,
+        "source": source,
+        "status": status,
+        "priority": priority,
+        "assigned_to_id": row[11],
+        "invoices": [],
+        "total": _money(total),
+    }

@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from encaisse.cli import translate
+from encaisse.dunning.management.commands import dunning as dunning_command
 from encaisse.dunning.models import Action, Run
-from encaisse.dunning.services import block_create
+from encaisse.dunning.services import block_create, dunning_run_generate
 from encaisse.receivables.models import Invoice
 
 from .factories import day, make_customer, make_invoice, make_scenario
@@ -90,3 +91,14 @@ def test_it_refuses_a_bad_date(ledger):
     with pytest.raises(CommandError, match="AAAA-MM-JJ, pas '18/03/2026'"):
         _run("--as-of", "18/03/2026")
     assert not Run.objects.exists()
+
+
+def test_it_writes_the_same_json_whatever_the_batch_size(ledger, monkeypatch):
+    # The output is streamed a batch of actions at a time: the separators between batches
+    # must make one valid array, identical to the service's own list.
+    monkeypatch.setattr(dunning_command, "JSON_BATCH", 1)
+    printed = json.loads(_run("--as-of", "2026-03-18", "--json", "--dry-run"))
+    monkeypatch.setattr(dunning_command, "JSON_BATCH", 1000)
+    assert json.loads(_run("--as-of", "2026-03-18", "--json", "--dry-run")) == printed
+    assert [a["customer_code"] for a in printed] == ["C1", "C2"]
+    assert printed == dunning_run_generate(as_of=day("2026-03-18"), dry_run=True).actions

@@ -10,6 +10,7 @@ penalties excluded. Without it, a summary for people. A bad date exits with stat
 import datetime as dt
 import json
 from collections import Counter
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -17,6 +18,9 @@ from django.utils.translation import gettext as _
 from encaisse.core.dates import today
 from encaisse.dunning.choices import Channel
 from encaisse.dunning.services import dunning_run_generate
+
+JSON_BATCH = 2000  # actions written at a time
+dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def _date(text: str) -> dt.date:
@@ -45,17 +49,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         as_of = _date(options["as_of"]) if options["as_of"] else today()
-        result = dunning_run_generate(as_of=as_of, dry_run=options["dry_run"])
         if options["json"]:
-            self.stdout.write(json.dumps(result.actions, ensure_ascii=False))
+            dunning_run_generate(
+                as_of=as_of, dry_run=options["dry_run"], on_actions=self.write_json
+            )
             return
-        self.stdout.write("\n".join(summary(result)))
+        channels = Counter()
+        result = dunning_run_generate(
+            as_of=as_of,
+            dry_run=options["dry_run"],
+            on_actions=lambda actions: channels.update(action["channel"] for action in actions),
+        )
+        self.stdout.write("\n".join(summary(result.run, channels)))
+
+    def write_json(self, actions) -> None:
+        """The JSON array, written as the actions are read, a batch of them at a time: the
+        first run over a large ledger has hundreds of thousands."""
+        out = self.stdout
+        out.write("[", ending="")
+        batch, separator = [], ""
+        for action in actions:
+            batch.append(dumps(action))
+            if len(batch) >= JSON_BATCH:
+                out.write(separator + ", ".join(batch), ending="")
+                batch, separator = [], ", "
+        out.write((separator if batch else "") + ", ".join(batch) + "]")
 
 
-def summary(result) -> list[str]:
-    run = result.run
+def summary(run, channels: Counter) -> list[str]:
     status = _("dry run, nothing was written") if run.dry_run else _("done")
-    channels = Counter(action["channel"] for action in result.actions)
     labels = dict(Channel.choices)
     lines = [
         _("Dunning run of %(as_of)s: %(status)s, run %(id)s")
