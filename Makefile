@@ -14,12 +14,12 @@ $(PY):
 	$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9
 
 $(VENV)/.installed-base: $(PY) requirements/base.lock pyproject.toml
-	$(UV) pip install -q --python $(PY) -r requirements/base.lock
+	$(UV) pip install -q --compile-bytecode --python $(PY) -r requirements/base.lock
 	$(UV) pip install -q --python $(PY) --no-deps -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.lock
-	$(UV) pip install -q --python $(PY) -r requirements/dev.lock
+	$(UV) pip install -q --compile-bytecode --python $(PY) -r requirements/dev.lock
 	@touch $@
 
 install: $(VENV)/.installed-base translations
