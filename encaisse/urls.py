@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", include("encaisse.imports.urls")),
     path("dunning/", include("encaisse.dunning.urls")),
     path("audit/", include("encaisse.audit.urls")),
+    path("disputes/", include("encaisse.disputes.urls")),
     path("settings/", include("encaisse.company.urls")),
     path("dunning/settings/", include("encaisse.dunning.urls_settings")),
     path("api/v1/", api.urls),

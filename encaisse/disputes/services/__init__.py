@@ -1,6 +1,8 @@
 """Writes of the disputes app. Import services from here."""
 
 from .escalation import disputes_escalate
+from .evidence import evidence_add
+from .notifications import notifications_mark_read
 from .opening import dispute_open, dispute_qualify
 from .transitions import (
     dispute_assign,
@@ -21,4 +23,6 @@ __all__ = [
     "dispute_resolve",
     "dispute_transition",
     "disputes_escalate",
+    "evidence_add",
+    "notifications_mark_read",
 ]

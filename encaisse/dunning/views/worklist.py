@@ -17,7 +17,7 @@ from encaisse.core.access import capability_required
 from encaisse.customers.selectors import access_customer
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 
-from ..choices import ActionStatus, BlockKind, Channel
+from ..choices import ActionStatus, BlockKind, CallOutcome, Channel
 from ..forms import CallOutcomeForm, HoldForm, ManualActionForm, NoteForm, PromiseForm
 from ..models import Block
 from ..services import (
@@ -45,7 +45,7 @@ def dispute_prefill_url(action) -> str | None:
         base = reverse("disputes:new")
     except NoReverseMatch:
         return None
-    query = [("customer", action.customer_id)] + [
+    query = [("customer", action.customer_id), ("origin", "call")] + [
         ("invoice", line.invoice_id) for line in action.lines.all()
     ]
     return f"{base}?{urlencode(query)}"
@@ -124,6 +124,10 @@ def call_outcome_view(request, action_id: int):
                 form.add_error(name if name in form.fields else None, errors)
         else:
             messages.success(request, _("Call outcome recorded."))
+            dispute_url = dispute_prefill_url(action)
+            if data["outcome"] == CallOutcome.PROBLEM_REPORTED and dispute_url:
+                # The problem becomes a dispute: its form, prefilled with the call's invoices.
+                return redirect(dispute_url)
             return redirect("dunning:worklist")
     return render(request, "dunning/call.html", _call_context(request, action, form), status=422)
 
