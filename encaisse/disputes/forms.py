@@ -171,8 +171,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the view reads them from ``request.FILES``."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class EvidenceForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
         widget=MultipleFileInput(attrs={"multiple": True}),
