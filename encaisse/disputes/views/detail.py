@@ -14,7 +14,7 @@ from encaisse.accounts.capabilities import (
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 
-from ..choices import ACTIVE_STATUSES, Status
+from ..choices import ACTIVE_STATUSES, Origin, Outcome, Status
 from ..forms import (
     CommentForm,
     EvidenceForm,
@@ -53,6 +53,15 @@ def action_forms(dispute: Dispute) -> dict:
     return forms
 
 
+def _labelled(timeline: list) -> list:
+    """Events with the labels of the codes their data keeps (origin, outcome)."""
+    for event in timeline:
+        origin, outcome = event.data.get("origin"), event.data.get("outcome")
+        event.origin_label = Origin(origin).label if origin in Origin.values else origin
+        event.outcome_label = Outcome(outcome).label if outcome in Outcome.values else outcome
+    return timeline
+
+
 def detail_context(request, dispute: Dispute, bound: dict | None = None) -> dict:
     on = today()
     active = dispute.status in ACTIVE_STATUSES
@@ -65,7 +74,7 @@ def detail_context(request, dispute: Dispute, bound: dict | None = None) -> dict
     return {
         "dispute": dispute,
         "lines": list(dispute_lines(dispute)),
-        "timeline": list(dispute_timeline(dispute)),
+        "timeline": _labelled(list(dispute_timeline(dispute))),
         "evidence": list(dispute.evidence.select_related("uploaded_by")),
         "is_late": active and dispute.target_date is not None and dispute.target_date < on,
         "is_at_risk": active
