@@ -117,10 +117,25 @@ def _cleared_lines():
 
 def ready_to_close() -> Q:
     """The condition "proposed for closing" on a dispute queryset: active, and no line left
-    whose disputed amount is not cleared. One correlated EXISTS, so a page of the worklist
-    flags its rows (or filters on it) in the same query."""
-    open_line = DisputedInvoice.objects.filter(dispute_id=OuterRef("pk")).exclude(
-        Exists(_cleared_lines().filter(pk=OuterRef("pk")))
+    whose disputed amount is not cleared (see ``_cleared_lines``). Written as one correlated
+    NOT EXISTS over the dispute's own lines (with the credited sum correlated to each line), so
+    that a page of the worklist checks only its rows' lines through the indexes: a planner that
+    hashes a negated sub-select would read every line and allocation instead."""
+    credited = (
+        Allocation.objects.filter(
+            invoice_id=OuterRef("invoice_id"),
+            credit_note__isnull=False,
+            created_at__gte=OuterRef("dispute__created_at"),
+        )
+        .order_by()
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    open_line = (
+        DisputedInvoice.objects.filter(dispute_id=OuterRef("pk"))
+        .annotate(credited=Coalesce(credited, Value(Decimal(0))))
+        .filter(invoice__open_amount__gt=0, credited__lt=F("disputed_amount"))
     )
     return Q(status__in=ACTIVE_STATUSES) & ~Exists(open_line)
 
