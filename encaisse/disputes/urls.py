@@ -8,6 +8,11 @@ urlpatterns = [
     path("", worklist.worklist_view, name="list"),
     path("new/", new.new_view, name="new"),
     path("notifications/", notifications.notifications_view, name="notifications"),
+    path(
+        "notifications/count/",
+        notifications.notifications_count_view,
+        name="notifications_count",
+    ),
     path("notifications/read/", notifications.notifications_read_view, name="notifications_read"),
     path("<int:dispute_id>/", detail.detail_view, name="detail"),
     path(

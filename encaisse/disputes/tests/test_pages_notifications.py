@@ -19,7 +19,9 @@ def test_it_counts_unread_notifications_in_the_nav_and_marks_them_read(
     disputes_escalate(as_of=dt.date(2026, 3, 13))  # at risk: the owner is notified
     client.force_login(department_member)
     home = client.get("/disputes/").content.decode()
-    assert 'id="nav-notifications"' in home
+    assert 'hx-get="/disputes/notifications/count/"' in home
+    badge = client.get("/disputes/notifications/count/").content.decode()
+    assert 'id="nav-notifications"' in badge and ">1<" in badge
     page = client.get("/disputes/notifications/")
     assert [n.dispute for n in page.context["notifications"]] == [dispute]
     notification = Notification.objects.get(recipient=department_member)
@@ -29,7 +31,8 @@ def test_it_counts_unread_notifications_in_the_nav_and_marks_them_read(
     assert response["Location"] == f"/disputes/{dispute.pk}/"
     notification.refresh_from_db()
     assert notification.read_at is not None
-    assert 'id="nav-notifications"' not in client.get("/disputes/").content.decode()
+    badge = client.get("/disputes/notifications/count/").content.decode()
+    assert 'id="nav-notifications"' not in badge
 
 
 def test_it_never_marks_another_users_notifications(client, collector, department_member):

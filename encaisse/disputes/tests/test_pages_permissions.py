@@ -199,6 +199,7 @@ def test_it_opens_the_worklist_and_notifications_to_every_role(request, client, 
     client = _client(client, _persona(request, persona))
     assert client.get("/disputes/").status_code == expected
     assert client.get("/disputes/notifications/").status_code == expected
+    assert client.get("/disputes/notifications/count/").status_code == expected
     read = client.post("/disputes/notifications/read/")
     assert read.status_code == 302
 

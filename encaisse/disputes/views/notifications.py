@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from encaisse.accounts.capabilities import VIEW_DISPUTES
 from encaisse.core.access import capability_required
 
-from ..selectors import notifications_of
+from ..selectors import notifications_of, unread_notification_count
 from ..services import notifications_mark_read
 
 LIMIT = 100
@@ -20,6 +20,17 @@ def notifications_view(request):
         request,
         "disputes/notifications.html",
         {"notifications": notifications, "unread": sum(1 for n in notifications if not n.read_at)},
+    )
+
+
+@capability_required(VIEW_DISPUTES)
+def notifications_count_view(request):
+    """The unread count next to the user's name. Every page asks for it with htmx once loaded,
+    so that no page pays its query while it renders."""
+    return render(
+        request,
+        "disputes/_notifications_count.html",
+        {"unread": unread_notification_count(request.user)},
     )
 
 
