@@ -68,7 +68,7 @@ def detail_context(request, dispute: Dispute, bound: dict | None = None) -> dict
     can_work = has_capability(request.user, WORK_DISPUTES)
     forms = action_forms(dispute) if can_work else {}
     for name, form in (bound or {}).items():
-        if name == "transition":
+        if name == "transition" and "transition" in forms:
             form.fields["to_status"].choices = forms["transition"].fields["to_status"].choices
         forms[name] = form
     return {
