@@ -12,9 +12,9 @@ urlpatterns = [
     path("dunning/", include("encaisse.dunning.urls")),
     path("audit/", include("encaisse.audit.urls")),
     path("insights/", include("encaisse.insights.urls")),
+    path("disputes/", include("encaisse.disputes.urls")),
     path("settings/", include("encaisse.company.urls")),
     path("dunning/settings/", include("encaisse.dunning.urls_settings")),
     path("p/", include("encaisse.portal.urls")),
-    path("disputes/", include("encaisse.disputes.urls_abuse")),
     path("api/v1/", api.urls),
 ]

@@ -1,11 +1,9 @@
-"""The false-disputes pages, under /disputes/ (namespace ``disputes``). When the disputes app
-has its own ``urls.py``, these patterns join it (``urlpatterns += urls_abuse.urlpatterns``)."""
+"""The false-disputes pages, under /disputes/: joined to the disputes app's ``urls.py``
+(namespace ``disputes``)."""
 
 from django.urls import path
 
 from . import views_abuse
-
-app_name = "disputes"
 
 urlpatterns = [
     path("flagged/", views_abuse.flagged_view, name="flagged"),

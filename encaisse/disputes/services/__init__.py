@@ -2,6 +2,8 @@
 
 from .abuse import abuse_scores_refresh
 from .escalation import disputes_escalate
+from .evidence import evidence_add
+from .notifications import notifications_mark_read
 from .opening import dispute_open, dispute_qualify
 from .transitions import (
     dispute_assign,
@@ -23,4 +25,6 @@ __all__ = [
     "dispute_resolve",
     "dispute_transition",
     "disputes_escalate",
+    "evidence_add",
+    "notifications_mark_read",
 ]

@@ -86,7 +86,9 @@ def test_it_shows_the_call_guide_contacts_and_invoices(collector_client, call):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'href="tel:06 11 22 33 44"' in body and "F1" in body
-    assert "disputes" not in body  # no dispute link until the disputes feature exists
+    # "Problem reported" offers the disputes form, prefilled with the call's invoices.
+    assert f"/disputes/new/?customer={call.customer_id}&amp;" in body
+    assert "origin=call" in body and "invoice=" in body
 
 
 def test_it_records_a_confirmed_payment_from_the_call_page(collector_client, call):
