@@ -375,3 +375,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.dispute_id} {self.level}"
+
+
+# Preventive actions live in their own module; imported here so Django registers them.
+from .models_preventive import PreventiveAction, PreventiveActionEvent  # noqa: E402, F401
