@@ -13,5 +13,6 @@ urlpatterns = [
     path("audit/", include("encaisse.audit.urls")),
     path("settings/", include("encaisse.company.urls")),
     path("dunning/settings/", include("encaisse.dunning.urls_settings")),
+    path("disputes/", include("encaisse.disputes.urls_stats")),
     path("api/v1/", api.urls),
 ]
