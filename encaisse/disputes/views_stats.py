@@ -46,7 +46,8 @@ def _root_causes(request, filters, stats):
     if stats.group_by == "root_cause":
         return stats.rows
     queryset = disputes_for_statistics(user=request.user, filters=filters)
-    return grouped_statistics(queryset=queryset, group_by="root_cause", as_of=stats.as_of)
+    _total, rows = grouped_statistics(queryset=queryset, group_by="root_cause", as_of=stats.as_of)
+    return rows
 
 
 @capability_required(VIEW_DISPUTES)
@@ -54,7 +55,9 @@ def statistics_page(request):
     form = _form(request)
     filters = form.filters()
     group_by, measure = form.grouping(), form.pareto_measure()
-    stats = dispute_statistics(user=request.user, group_by=group_by, filters=filters)
+    stats = dispute_statistics(
+        user=request.user, group_by=group_by, filters=filters, limit=PAGE_ROWS
+    )
     causes = _root_causes(request, filters, stats)
     ranked = pareto(causes, by=measure)
     title = (
@@ -68,7 +71,7 @@ def statistics_page(request):
         "stats": stats,
         "group_title": GROUPS[group_by][1],
         "rows": stats.rows[:PAGE_ROWS],
-        "more_rows": max(len(stats.rows) - PAGE_ROWS, 0),
+        "more_rows": len(stats.rows) > PAGE_ROWS,
         "causes": causes,
         "pareto": ranked,
         "pareto_title": title,

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, F, Func, IntegerField, Value
+from django.db.models import CharField, F, Func, IntegerField, Max, Min, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +16,9 @@ from encaisse.accounts.models import Department
 from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 
-from ..models import Category, ReasonCode, RootCause
+from ..models import Category, Dispute, ReasonCode, RootCause
 from .filters import StatsFilters, disputes_for_statistics
+from .local_date import LocalDate
 from .sql import grouped_figures
 
 CENT = Decimal("0.01")
@@ -97,13 +98,24 @@ class Statistics:
     rows: list[GroupStats]
 
 
+def _resolved_on():
+    """The local date of resolution; on SQLite, the time zone's offsets over the years that
+    resolutions span (see ``local_date``)."""
+    span = Dispute.objects.filter(resolved_at__isnull=False).aggregate(
+        start=Min("resolved_at"), end=Max("resolved_at")
+    )
+    if span["start"] is None:
+        return TruncDate("resolved_at")
+    return LocalDate("resolved_at", start=span["start"], end=span["end"])
+
+
 def _inner(queryset, key):
     return queryset.values(
         g=key,
         s_amount=F("disputed_total"),
         s_raised=F("raised_on"),
         s_target=F("target_date"),
-        s_resolved=TruncDate("resolved_at"),
+        s_resolved=_resolved_on(),
         s_founded=F("founded"),
     )
 
@@ -161,29 +173,40 @@ def _empty_total() -> GroupStats:
     return GroupStats(NONE_KEY, "", 0, Decimal("0.00"), 0, None, None, 0, 0, 0, 0, Decimal("0.00"))
 
 
-def grouped_statistics(*, queryset, group_by: str | None, as_of: dt.date) -> list[GroupStats]:
-    """The figures per group over an already scoped queryset of disputes. Rows come by
-    amount, largest first (by month: in order)."""
-    raw = grouped_figures(_inner(queryset, _key_expression(group_by)), as_of=as_of)
+def grouped_statistics(
+    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
+) -> tuple[GroupStats, list[GroupStats]]:
+    """The total and the figures per group over an already scoped queryset of disputes, in
+    one statement. Rows come by amount, largest first (by month: in order); ``limit`` keeps
+    the largest."""
+    total, raw = grouped_figures(
+        _inner(queryset, _key_expression(group_by)),
+        as_of=as_of,
+        grouped=group_by is not None,
+        limit=limit,
+    )
     labels = _labels(group_by, [r[0] for r in raw])
     rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
     if group_by == "month":
-        return sorted(rows, key=lambda r: r.key)
-    return sorted(rows, key=lambda r: (-r.amount, -r.count, r.label))
+        rows.sort(key=lambda r: r.key)
+    else:
+        rows.sort(key=lambda r: (-r.amount, -r.count, r.label))
+    if total:
+        total = _row((NONE_KEY, *total[1:]), _("Total"))
+    else:
+        total = replace(_empty_total(), label=_("Total"))
+    return total, rows
 
 
-def dispute_statistics(*, user, group_by: str | None, filters: StatsFilters) -> Statistics:
+def dispute_statistics(
+    *, user, group_by: str | None, filters: StatsFilters, limit: int | None = None
+) -> Statistics:
     """The disputes ``user`` may see, filtered, grouped by ``group_by`` (a key of ``GROUPS``,
-    or None for the total alone), with the total over all of them."""
+    or None for the total alone), with the total over all of them. ``limit`` keeps the groups
+    of largest amount (the page shows the first 50 customers; exports take them all)."""
     if group_by is not None and group_by not in GROUPS:
         raise ValueError(f"Unknown grouping {group_by!r}.")
     as_of = filters.as_of or today()
     queryset = disputes_for_statistics(user=user, filters=filters)
-    totals = grouped_statistics(queryset=queryset, group_by=None, as_of=as_of)
-    total = replace(totals[0] if totals else _empty_total(), label=_("Total"))
-    rows = (
-        []
-        if group_by is None
-        else grouped_statistics(queryset=queryset, group_by=group_by, as_of=as_of)
-    )
+    total, rows = grouped_statistics(queryset=queryset, group_by=group_by, as_of=as_of, limit=limit)
     return Statistics(group_by=group_by, filters=filters, as_of=as_of, total=total, rows=rows)

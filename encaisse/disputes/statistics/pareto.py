@@ -55,7 +55,7 @@ def root_cause_pareto(*, user, filters: StatsFilters, by: str = "amount") -> lis
     from encaisse.core.dates import today
 
     queryset = disputes_for_statistics(user=user, filters=filters)
-    rows = grouped_statistics(
+    _total, rows = grouped_statistics(
         queryset=queryset, group_by="root_cause", as_of=filters.as_of or today()
     )
     return pareto(rows, by=by)

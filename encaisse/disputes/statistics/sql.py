@@ -1,16 +1,17 @@
 """The statistics statement: one per grouping, the same figures on SQLite and PostgreSQL.
 
 The ORM builds the scoped, filtered set of disputes (one row per dispute: the group key, the
-amount, the dates); this module wraps it in a statement that aggregates per group. The inner set
-is a ``MATERIALIZED`` common table expression so that the resolution date (``resolved_at`` in the
-company's time zone, which SQLite computes through a Python function) is computed once per
-dispute, not once per use.
+amount, the dates); this module wraps it in one statement that aggregates per group and over
+all of them (the total). The inner set is a ``MATERIALIZED`` common table expression, read once
+for both.
 
 Percentiles of the resolution time are continuous (linear interpolation between the two nearest
-ranks, as PostgreSQL's ``percentile_cont``): PostgreSQL computes them with ``percentile_cont``;
-SQLite, which has none, ranks the resolved disputes of each group with window functions and
-interpolates between ranks ``floor(p (n - 1))`` and the next one. The rank arithmetic is done on
-integers (``p`` in hundredths), so both give the same numbers."""
+ranks, as PostgreSQL's ``percentile_cont``): PostgreSQL computes them with ``percentile_cont``
+in the same statement; SQLite, which has none, counts the resolved disputes per group and per
+number of days in SQL (an ordered scan of a few hundred rows per group) and interpolates between
+ranks ``floor(p (n - 1))`` and the next one from those counts. The rank arithmetic is done on
+integers (``p`` in hundredths), so both give the same numbers. (Ranking every dispute with
+window functions, tried first, cost three times as much CPU on SQLite.)"""
 
 import datetime as dt
 
@@ -18,6 +19,18 @@ from django.db import connections
 
 # p in hundredths: 50 = median, 90 = 90th percentile.
 PERCENTILES = (50, 90)
+# Constant SQL around the ORM's own statement; every value is a parameter (S608 below).
+AGGREGATES = (
+    "COUNT(*) AS n, SUM(s_amount) AS amount, "
+    "SUM(CASE WHEN s_resolved IS NOT NULL THEN 1 ELSE 0 END) AS resolved, "
+    "SUM(CASE WHEN s_resolved IS NOT NULL AND s_target IS NOT NULL THEN 1 ELSE 0 END) "
+    "AS with_target, "
+    "SUM(CASE WHEN s_resolved IS NOT NULL AND s_resolved <= s_target THEN 1 ELSE 0 END) "
+    "AS on_time, "
+    "SUM(CASE WHEN s_founded IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
+    "SUM(CASE WHEN s_founded THEN 1 ELSE 0 END) AS founded, "
+    "SUM(s_amount * open_days) AS cash_days"
+)
 
 
 def _days(connection, end: str, start: str) -> str:
@@ -27,59 +40,112 @@ def _days(connection, end: str, start: str) -> str:
     return f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)"
 
 
-def _percentiles_sql(connection) -> str:
-    """The common table expressions ending in ``pct``: p50 and p90 per group ``g``."""
-    if connection.vendor == "postgresql":
-        columns = ", ".join(
-            f"percentile_cont({p / 100}) WITHIN GROUP (ORDER BY d) AS p{p}" for p in PERCENTILES
-        )
-        return f", pct AS (SELECT g, {columns} FROM b WHERE d IS NOT NULL GROUP BY g)"  # noqa: S608
-    # Rank i from 0 to n - 1; the value at fraction p is v[lo] + f (v[lo + 1] - v[lo]) with
-    # lo = p (n - 1) div 100 and f = (p (n - 1) mod 100) / 100.
-    cases = []
-    for p in PERCENTILES:
-        lo = f"(({p} * (n - 1)) / 100)"
-        frac = f"((({p} * (n - 1)) % 100) / 100.0)"
-        cases.append(
-            f"SUM(CASE WHEN i = {lo} THEN d * (1 - {frac}) "
-            f"WHEN i = {lo} + 1 THEN d * {frac} ELSE 0 END) AS p{p}"
-        )
+def _percentiles_postgresql(grouped: bool) -> str:
+    """Common table expressions ending in ``pct (t, g, p50, p90)``: per group (t = 0) and
+    over all (t = 1, g NULL)."""
+    columns = ", ".join(
+        f"percentile_cont({p / 100}) WITHIN GROUP (ORDER BY d) AS p{p}" for p in PERCENTILES
+    )
+    total = f"SELECT 1 AS t, NULL AS g, {columns} FROM b WHERE d IS NOT NULL"  # noqa: S608
+    if not grouped:
+        return f", pct AS ({total})"
     return (
-        ", r AS (SELECT g, d, ROW_NUMBER() OVER (PARTITION BY g ORDER BY d) - 1 AS i, "  # noqa: S608
-        "COUNT(*) OVER (PARTITION BY g) AS n FROM b WHERE d IS NOT NULL)"
-        f", pct AS (SELECT g, {', '.join(cases)} FROM r GROUP BY g)"
+        f", pct AS (SELECT 0 AS t, g, {columns} FROM b WHERE d IS NOT NULL GROUP BY g "  # noqa: S608
+        f"UNION ALL {total})"
     )
 
 
-def grouped_figures(queryset, *, as_of: dt.date) -> list[tuple]:
+def percentile_from_counts(counts: list[tuple[int, int]], p: int) -> float | None:
+    """The continuous percentile ``p`` (in hundredths) of values given as sorted (value,
+    how many) pairs: the value at rank p (n - 1) / 100, interpolated between the two nearest
+    ranks, as ``percentile_cont``. The rank is computed on integers."""
+    n = sum(c for _v, c in counts)
+    if n == 0:
+        return None
+    low_rank, remainder = divmod(p * (n - 1), 100)
+
+    def at(rank):
+        seen = 0
+        for value, count in counts:
+            seen += count
+            if rank < seen:
+                return value
+        return counts[-1][0]
+
+    low = at(low_rank)
+    if remainder == 0:
+        return float(low)
+    return low + (at(low_rank + 1) - low) * remainder / 100
+
+
+def _percentiles_sqlite(cursor, head: str, params: list, grouped: bool) -> dict:
+    """SQLite has no percentile function. Days to resolve are whole numbers over a short
+    range, so the disputes of each group are counted per number of days (an ordered scan of a
+    few hundred rows per group instead of a sort of every dispute) and the percentiles read
+    from those counts. {(t, g): (p50, p90)} as PostgreSQL's rows."""
+    cursor.execute(
+        f"{head} SELECT g, d, COUNT(*) FROM b WHERE d IS NOT NULL GROUP BY g, d ORDER BY g, d",  # noqa: S608
+        params,
+    )
+    per_group: dict = {}
+    for g, d, c in cursor.fetchall():
+        per_group.setdefault(g, []).append((d, c))
+    every: dict = {}
+    for pairs in per_group.values():
+        for d, c in pairs:
+            every[d] = every.get(d, 0) + c
+    result = {
+        (1, None): tuple(percentile_from_counts(sorted(every.items()), p) for p in PERCENTILES)
+    }
+    if grouped:
+        for g, pairs in per_group.items():
+            result[(0, g)] = tuple(percentile_from_counts(pairs, p) for p in PERCENTILES)
+    return result
+
+
+def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
     """Run the statistics over ``queryset``, whose values are ``g`` (the group key, never
     NULL), ``s_amount``, ``s_raised``, ``s_target``, ``s_resolved`` (the local date of
-    resolution) and ``s_founded``. One tuple per group: key, count, amount, resolved, resolved
-    with a target date, resolved by it, judged (founded or not), founded, cash-days, p50, p90."""
+    resolution) and ``s_founded``. Returns (total, groups): tuples of key, count, amount,
+    resolved, resolved with a target date, resolved by it, judged (founded or not), founded,
+    cash-days, p50, p90. ``limit`` keeps the groups of largest amount (and one more, so the
+    caller knows whether there were more)."""
     connection = connections[queryset.db]
+    postgresql = connection.vendor == "postgresql"
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     days_to_resolve = _days(connection, "s_resolved", "s_raised")
     days_open = _days(connection, "COALESCE(s_resolved, %s)", "s_raised")
-    percentiles = _percentiles_sql(connection)
-    as_of_param = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    # Constant SQL around the ORM's own statement; every value is a parameter.
-    statement = (
+    params = [*params, as_of if postgresql else as_of.isoformat()]
+    head = (
         f"WITH base AS MATERIALIZED ({inner}), "  # noqa: S608
         f"b AS (SELECT g, s_amount, s_target, s_resolved, s_founded, {days_to_resolve} AS d, "
-        f"{days_open} AS open_days FROM base){percentiles}, "
-        "agg AS (SELECT g, COUNT(*) AS n, SUM(s_amount) AS amount, "
-        "SUM(CASE WHEN s_resolved IS NOT NULL THEN 1 ELSE 0 END) AS resolved, "
-        "SUM(CASE WHEN s_resolved IS NOT NULL AND s_target IS NOT NULL THEN 1 ELSE 0 END) "
-        "AS with_target, "
-        "SUM(CASE WHEN s_resolved IS NOT NULL AND s_resolved <= s_target THEN 1 ELSE 0 END) "
-        "AS on_time, "
-        "SUM(CASE WHEN s_founded IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
-        "SUM(CASE WHEN s_founded THEN 1 ELSE 0 END) AS founded, "
-        "SUM(s_amount * open_days) AS cash_days FROM b GROUP BY g) "
-        "SELECT agg.g, n, amount, resolved, with_target, on_time, judged, founded, cash_days, "
-        f"{', '.join(f'pct.p{p}' for p in PERCENTILES)} "
-        "FROM agg LEFT JOIN pct ON pct.g = agg.g"
+        f"{days_open} AS open_days FROM base)"
     )
+    agg = f"SELECT 1 AS t, NULL AS g, {AGGREGATES} FROM b"  # noqa: S608
+    order = ""
+    if grouped:
+        agg = f"SELECT 0 AS t, g, {AGGREGATES} FROM b GROUP BY g UNION ALL {agg}"  # noqa: S608
+        # The total (t = 1) first, then groups by amount; the caller orders months itself.
+        order = " ORDER BY agg.t DESC, agg.amount DESC, agg.n DESC, agg.g"
+        if limit is not None:
+            order += f" LIMIT {int(limit) + 2}"  # the total, and one more to tell there are more
+    columns = "agg.t, agg.g, n, amount, resolved, with_target, on_time, judged, founded, cash_days"
+    if postgresql:
+        statement = (
+            f"{head}{_percentiles_postgresql(grouped)}, agg AS ({agg}) "  # noqa: S608
+            f"SELECT {columns}, {', '.join(f'pct.p{p}' for p in PERCENTILES)} "
+            "FROM agg LEFT JOIN pct ON pct.t = agg.t AND (agg.t = 1 OR pct.g = agg.g)"
+            f"{order}"
+        )
+    else:
+        statement = f"{head}, agg AS ({agg}) SELECT {columns} FROM agg{order}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, as_of_param])
-        return cursor.fetchall()
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+        if not postgresql:
+            percentiles = _percentiles_sqlite(cursor, head, params, grouped)
+            none = (None,) * len(PERCENTILES)
+            rows = [(*r, *percentiles.get((r[0], r[1] if r[0] == 0 else None), none)) for r in rows]
+    totals = [r[1:] for r in rows if r[0] == 1]
+    groups = [r[1:] for r in rows if r[0] == 0]
+    return (totals[0] if totals and totals[0][1] else None), groups
