@@ -166,3 +166,14 @@ def test_the_endpoints_are_in_the_openapi_document(client, collector):
     params = {p["name"] for p in paths["/api/v1/disputes/statistics"]["get"]["parameters"]}
     assert {"group_by", "raised_from", "raised_to", "segment", "department"} <= params
     assert cause("billing-error")  # the codification is there for the examples
+
+
+def test_the_action_list_reads_in_a_fixed_number_of_queries(
+    client, collector, django_assert_max_num_queries
+):
+    for _ in range(3):
+        _post(client, collector, _body(owner_id=collector.pk, department="billing"))
+    headers = bearer(collector)
+    with django_assert_max_num_queries(6):
+        response = client.get(ACTIONS, **headers)
+    assert len(response.json()) == 3

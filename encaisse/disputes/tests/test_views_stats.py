@@ -216,3 +216,31 @@ def test_it_marks_an_action_done_and_late_ones_stand_out(client, department_memb
     late.refresh_from_db()
     assert (late.status, late.done_on) == ("done", dt.date(2026, 3, 20))
     assert 'class="late"' not in client.get("/disputes/preventive/").content.decode()
+
+
+def test_the_action_list_reads_in_a_fixed_number_of_queries(
+    client, credit_manager, collector, django_assert_max_num_queries
+):
+    made = stats_fixture.build(collector)
+    for dispute in made["A1"][:3]:
+        preventive_action_create(
+            actor=collector,
+            root_cause=cause("billing-error"),
+            description="Action",
+            due_on=dt.date(2026, 3, 31),
+            dispute=dispute,
+            owner=collector,
+        )
+    client.force_login(credit_manager)
+    with django_assert_max_num_queries(8):
+        response = client.get("/disputes/preventive/")
+    assert len(response.context["actions"]) == 3
+
+
+def test_the_statistics_page_reads_in_a_fixed_number_of_queries(
+    client, credit_manager, collector, django_assert_max_num_queries
+):
+    stats_fixture.build(collector)
+    client.force_login(credit_manager)
+    with django_assert_max_num_queries(16):
+        client.get("/disputes/statistics/?group_by=customer")
