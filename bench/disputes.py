@@ -147,6 +147,11 @@ def child(size: str) -> dict:
         reads[f"statistics by {group_by}"] = timed(
             lambda g=group_by: dispute_statistics(user=manager, group_by=g, filters=everything).rows
         )
+    reads["statistics by customer, 50 largest (the page)"] = timed(
+        lambda: (
+            dispute_statistics(user=manager, group_by="customer", filters=everything, limit=50).rows
+        )
+    )
     reads["statistics by category, last 90 days"] = timed(
         lambda: dispute_statistics(user=manager, group_by="category", filters=last_90).rows
     )

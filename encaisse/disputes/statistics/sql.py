@@ -78,29 +78,31 @@ def percentile_from_counts(counts: list[tuple[int, int]], p: int) -> float | Non
     return low + (at(low_rank + 1) - low) * remainder / 100
 
 
-def _percentiles_sqlite(cursor, head: str, params: list, grouped: bool) -> dict:
+def _percentiles_sqlite(cursor, head: str, params: list, keys: list | None) -> dict:
     """SQLite has no percentile function. Days to resolve are whole numbers over a short
-    range, so the disputes of each group are counted per number of days (an ordered scan of a
-    few hundred rows per group instead of a sort of every dispute) and the percentiles read
-    from those counts. {(t, g): (p50, p90)} as PostgreSQL's rows."""
+    range, so the resolved disputes are counted per number of days, over all and per group
+    (only the groups in ``keys`` when given: the page's 50 largest customers, not 60,000), in
+    SQL, and the percentiles read from those counts. {(t, g): (p50, p90)} as PostgreSQL's."""
+    groups = ""
+    group_params: list = []
+    if keys is None or keys:
+        groups = "UNION ALL SELECT 0, g, d, COUNT(*) FROM b WHERE d IS NOT NULL"
+        if keys:
+            groups += f" AND g IN ({', '.join(['%s'] * len(keys))})"
+            group_params = list(keys)
+        groups += " GROUP BY g, d "
     cursor.execute(
-        f"{head} SELECT g, d, COUNT(*) FROM b WHERE d IS NOT NULL GROUP BY g, d ORDER BY g, d",  # noqa: S608
-        params,
+        f"{head} SELECT 1, NULL, d, COUNT(*) FROM b WHERE d IS NOT NULL GROUP BY d "  # noqa: S608
+        f"{groups}ORDER BY 1, 2, 3",
+        [*params, *group_params],
     )
-    per_group: dict = {}
-    for g, d, c in cursor.fetchall():
-        per_group.setdefault(g, []).append((d, c))
-    every: dict = {}
-    for pairs in per_group.values():
-        for d, c in pairs:
-            every[d] = every.get(d, 0) + c
-    result = {
-        (1, None): tuple(percentile_from_counts(sorted(every.items()), p) for p in PERCENTILES)
+    counts: dict = {}
+    for t, g, d, c in cursor.fetchall():
+        counts.setdefault((t, g), []).append((d, c))
+    return {
+        key: tuple(percentile_from_counts(pairs, p) for p in PERCENTILES)
+        for key, pairs in counts.items()
     }
-    if grouped:
-        for g, pairs in per_group.items():
-            result[(0, g)] = tuple(percentile_from_counts(pairs, p) for p in PERCENTILES)
-    return result
 
 
 def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
@@ -143,7 +145,8 @@ def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | Non
         cursor.execute(statement, params)
         rows = cursor.fetchall()
         if not postgresql:
-            percentiles = _percentiles_sqlite(cursor, head, params, grouped)
+            keys = [r[1] for r in rows if r[0] == 0] if grouped and limit is not None else None
+            percentiles = _percentiles_sqlite(cursor, head, params, keys if grouped else [])
             none = (None,) * len(PERCENTILES)
             rows = [(*r, *percentiles.get((r[0], r[1] if r[0] == 0 else None), none)) for r in rows]
     totals = [r[1:] for r in rows if r[0] == 1]

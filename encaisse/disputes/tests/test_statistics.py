@@ -159,3 +159,14 @@ def test_it_counts_disputes_before_and_after_a_done_preventive_action(collector)
 def test_it_answers_zeros_when_nothing_matches(collector):
     stats = dispute_statistics(user=collector, group_by="category", filters=AS_OF)
     assert stats.rows == [] and stats.total.count == 0 and stats.total.median_days is None
+
+
+def test_it_keeps_the_largest_groups_with_their_percentiles_and_the_whole_total(collector):
+    stats_fixture.build(collector)
+    stats = dispute_statistics(user=collector, group_by="customer", filters=AS_OF, limit=1)
+    # The largest customer, and one more to tell the page there are more.
+    assert [(r.label, r.median_days, r.p90_days) for r in stats.rows] == [
+        ("Dupont SA (C1)", 7.0, 17.0),
+        ("Martin SARL (C2)", 4.5, 5.7),
+    ]
+    assert (stats.total.count, stats.total.median_days) == (7, 5.0)
