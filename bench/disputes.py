@@ -1,7 +1,7 @@
 """Benchmark of the dispute statistics and the department worklist query (issue 4), SQLite
 and PostgreSQL.
 
-    .venv/bin/python bench/disputes.py [--sizes 100k] [--db sqlite|postgres|both]
+    .venv/bin/python bench/disputes.py [--sizes 100k] [--db sqlite|postgres|both] [--reuse]
 
 For each size (N disputes over 10 N invoices, 1 N customers: 100k disputes over 1M invoices),
 a fresh migrated database (a SQLite file under bench/data/, or the PostgreSQL database
@@ -20,7 +20,8 @@ average of the machine at that moment (the machine is shared):
   deadline first, the first page of 50 (``dispute_dept_worklist_idx``), and the same as that
   department's member sees it (their department or what they own).
 
-Results are printed and written to bench/results/disputes-<timestamp>.json."""
+Results are printed and written to bench/results/disputes-<timestamp>.json. ``--reuse``
+measures again the databases the last run built (no build)."""
 
 import argparse
 import datetime as dt
@@ -84,7 +85,7 @@ def timed(fn) -> dict:
     }
 
 
-def child(size: str) -> dict:
+def child(size: str, reuse: bool = False) -> dict:
     import django
 
     django.setup()
@@ -110,13 +111,18 @@ def child(size: str) -> dict:
         root_cause_trend,
     )
 
-    call_command("migrate", verbosity=0)
     n = SIZES[size]
-    started = time.perf_counter()
-    ledger = build_ledger(n * 10)
-    data = build_disputes(n)
-    record = {"ledger": ledger, "data": data, "build_s": round(time.perf_counter() - started, 1)}
-    manager = User.objects.create_user("bench-manager", role="credit_manager")
+    if reuse:  # measure the database the last run built (--reuse)
+        record = {"reused": True, "build_s": 0, "data": {"disputes": Dispute.objects.count()}}
+        manager = User.objects.get(username="bench-manager")
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        ledger = build_ledger(n * 10)
+        data = build_disputes(n)
+        record = {"ledger": ledger, "data": data}
+        record["build_s"] = round(time.perf_counter() - started, 1)
+        manager = User.objects.create_user("bench-manager", role="credit_manager")
     top = (
         Dispute.objects.filter(status__in=ACTIVE_STATUSES, department__isnull=False)
         .values("department_id")
@@ -128,15 +134,20 @@ def child(size: str) -> dict:
     cause = Dispute.objects.filter(root_cause__isnull=False).values_list("root_cause", flat=True)[0]
     from encaisse.disputes.models import RootCause
 
-    action = preventive_action_create(
-        actor=manager,
-        root_cause=RootCause.objects.get(pk=cause),
-        description="bench",
-        due_on=dt.date(2026, 6, 1),
+    action = (
+        None
+        if reuse
+        else preventive_action_create(
+            actor=manager,
+            root_cause=RootCause.objects.get(pk=cause),
+            description="bench",
+            due_on=dt.date(2026, 6, 1),
+        )
     )
-    preventive_action_set_status(
-        actor=manager, action=action, status="done", done_on=dt.date(2026, 6, 1)
-    )
+    if action is not None:
+        preventive_action_set_status(
+            actor=manager, action=action, status="done", done_on=dt.date(2026, 6, 1)
+        )
     everything = StatsFilters(as_of=AS_OF)
     last_90 = StatsFilters(as_of=AS_OF, raised_from=AS_OF - dt.timedelta(days=90))
     reads = {}
@@ -195,10 +206,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Disputes benchmark (docs/benchmarks.md)")
     parser.add_argument("--sizes", default="100k")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the databases the last run built"
+    )
     parser.add_argument("--child", metavar="SIZE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, reuse=args.reuse)))
         return 0
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -212,11 +226,18 @@ def main(argv=None) -> int:
     }
     for size in args.sizes.split(","):
         for db in dbs:
-            url = fresh(db, size)
+            if args.reuse:
+                url = (
+                    POSTGRES_URL
+                    if db == "postgres"
+                    else databases.sqlite_url(DATA_DIR, f"disputes-{size}")
+                )
+            else:
+                url = fresh(db, size)
             load = _load()
             print(f"{size} disputes on {db} (load {load}): building, then measuring", flush=True)
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", size],
+                [sys.executable, __file__, "--child", size, *(["--reuse"] if args.reuse else [])],
                 env=_env(url),
                 capture_output=True,
                 text=True,
