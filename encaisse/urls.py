@@ -16,5 +16,6 @@ urlpatterns = [
     path("settings/", include("encaisse.company.urls")),
     path("dunning/settings/", include("encaisse.dunning.urls_settings")),
     path("p/", include("encaisse.portal.urls")),
+    path("disputes/", include("encaisse.disputes.urls_stats")),
     path("api/v1/", api.urls),
 ]

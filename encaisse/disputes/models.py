@@ -421,3 +421,6 @@ class Satisfaction(models.Model):
 
 
 from .models_abuse import AbuseScore, AbuseSettings  # noqa: E402, F401  (false disputes)
+
+# Preventive actions live in their own module; imported here so Django registers them.
+from .models_preventive import PreventiveAction, PreventiveActionEvent  # noqa: E402, F401

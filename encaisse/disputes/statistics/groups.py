@@ -1,0 +1,212 @@
+"""Disputes grouped by category, reason code, department, root cause, customer or month of
+raising: how many, how much, how fast resolved, how often on time and founded, how much cash
+they kept frozen. Plain dataclasses out, for the statistics page, its exports, the API and the
+dashboards (issue 5)."""
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import CharField, F, Func, IntegerField, Max, Min, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from encaisse.accounts.models import Department
+from encaisse.core.dates import today
+from encaisse.customers.models import Customer
+
+from ..models import Category, Dispute, ReasonCode, RootCause
+from .filters import StatsFilters, disputes_for_statistics
+from .local_date import LocalDate
+from .sql import grouped_figures
+
+CENT = Decimal("0.01")
+NONE_KEY = 0  # the group of disputes without a category, code, department or cause
+
+
+class YearMonth(Func):
+    """'2026-03' from a date, without a per-row Python function on SQLite."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({inner}, 'YYYY-MM')", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        inner, params = compiler.compile(self.source_expressions[0])
+        return f"strftime('%%Y-%%m', {inner})", params
+
+
+# group_by -> (the key expression, the title of the grouping)
+GROUPS = {
+    "category": ("category_id", gettext_lazy("Category")),
+    "reason_code": ("reason_code_id", gettext_lazy("Reason code")),
+    "department": ("department_id", gettext_lazy("Department")),
+    "root_cause": ("root_cause_id", gettext_lazy("Root cause")),
+    "customer": ("customer_id", gettext_lazy("Customer")),
+    "month": ("month", gettext_lazy("Month raised")),
+}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _days(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """The figures of one group. Shares are fractions (0.25 = 25%), None when nothing to
+    divide by; days are rounded to a tenth."""
+
+    key: int | str
+    label: str
+    count: int
+    amount: Decimal
+    resolved: int  # resolved or closed
+    median_days: float | None  # raised_on -> resolved_at, resolved disputes only
+    p90_days: float | None
+    resolved_with_target: int
+    resolved_on_time: int  # resolved on or before the target date
+    judged: int  # settled with founded yes or no
+    founded_count: int
+    cash_days: Decimal  # sum of amount x days open (until resolution, or as_of)
+    within_deadline: float | None = field(init=False)
+    founded: float | None = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(
+            self, "within_deadline", _share(self.resolved_on_time, self.resolved_with_target)
+        )
+        object.__setattr__(self, "founded", _share(self.founded_count, self.judged))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    group_by: str | None
+    filters: StatsFilters
+    as_of: dt.date
+    total: GroupStats
+    rows: list[GroupStats]
+
+
+def _resolved_on():
+    """The local date of resolution; on SQLite, the time zone's offsets over the years that
+    resolutions span (see ``local_date``)."""
+    span = Dispute.objects.filter(resolved_at__isnull=False).aggregate(
+        start=Min("resolved_at"), end=Max("resolved_at")
+    )
+    if span["start"] is None:
+        return TruncDate("resolved_at")
+    return LocalDate("resolved_at", start=span["start"], end=span["end"])
+
+
+def _inner(queryset, key):
+    return queryset.values(
+        g=key,
+        s_amount=F("disputed_total"),
+        s_raised=F("raised_on"),
+        s_target=F("target_date"),
+        s_resolved=_resolved_on(),
+        s_founded=F("founded"),
+    )
+
+
+def _key_expression(group_by: str | None):
+    if group_by is None:
+        return Value(NONE_KEY, output_field=IntegerField())
+    if group_by == "month":
+        return YearMonth("raised_on")
+    return Coalesce(GROUPS[group_by][0], Value(NONE_KEY), output_field=IntegerField())
+
+
+def _labels(group_by: str | None, keys: list) -> dict:
+    """Key -> label, read once per grouping (customers in chunks, there may be many)."""
+    if group_by in (None, "month"):
+        return {key: str(key) for key in keys}
+    ids = [key for key in keys if key != NONE_KEY]
+    labels = {NONE_KEY: _("(none)")}
+    if group_by == "customer":
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            for pk, code, name in Customer.objects.filter(pk__in=chunk).values_list(
+                "pk", "code", "name"
+            ):
+                labels[pk] = f"{name} ({code})"
+        return labels
+    if group_by == "reason_code":
+        for pk, code, label in ReasonCode.objects.values_list("pk", "code", "label"):
+            labels[pk] = f"{code} {label}"
+        return labels
+    model = {"category": Category, "department": Department, "root_cause": RootCause}[group_by]
+    labels.update(model.objects.values_list("pk", "name"))
+    return labels
+
+
+def _row(raw: tuple, label: str) -> GroupStats:
+    key, count, amount, resolved, with_target, on_time, judged, founded, cash, p50, p90 = raw
+    return GroupStats(
+        key=key,
+        label=label,
+        count=count,
+        amount=_money(amount),
+        resolved=int(resolved or 0),
+        median_days=_days(p50),
+        p90_days=_days(p90),
+        resolved_with_target=int(with_target or 0),
+        resolved_on_time=int(on_time or 0),
+        judged=int(judged or 0),
+        founded_count=int(founded or 0),
+        cash_days=_money(cash),
+    )
+
+
+def _empty_total() -> GroupStats:
+    return GroupStats(NONE_KEY, "", 0, Decimal("0.00"), 0, None, None, 0, 0, 0, 0, Decimal("0.00"))
+
+
+def grouped_statistics(
+    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
+) -> tuple[GroupStats, list[GroupStats]]:
+    """The total and the figures per group over an already scoped queryset of disputes, in
+    one statement. Rows come by amount, largest first (by month: in order); ``limit`` keeps
+    the largest."""
+    total, raw = grouped_figures(
+        _inner(queryset, _key_expression(group_by)),
+        as_of=as_of,
+        grouped=group_by is not None,
+        limit=limit,
+    )
+    labels = _labels(group_by, [r[0] for r in raw])
+    rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
+    if group_by == "month":
+        rows.sort(key=lambda r: r.key)
+    else:
+        rows.sort(key=lambda r: (-r.amount, -r.count, r.label))
+    if total:
+        total = _row((NONE_KEY, *total[1:]), _("Total"))
+    else:
+        total = replace(_empty_total(), label=_("Total"))
+    return total, rows
+
+
+def dispute_statistics(
+    *, user, group_by: str | None, filters: StatsFilters, limit: int | None = None
+) -> Statistics:
+    """The disputes ``user`` may see, filtered, grouped by ``group_by`` (a key of ``GROUPS``,
+    or None for the total alone), with the total over all of them. ``limit`` keeps the groups
+    of largest amount (the page shows the first 50 customers; exports take them all)."""
+    if group_by is not None and group_by not in GROUPS:
+        raise ValueError(f"Unknown grouping {group_by!r}.")
+    as_of = filters.as_of or today()
+    queryset = disputes_for_statistics(user=user, filters=filters)
+    total, rows = grouped_statistics(queryset=queryset, group_by=group_by, as_of=as_of, limit=limit)
+    return Statistics(group_by=group_by, filters=filters, as_of=as_of, total=total, rows=rows)
