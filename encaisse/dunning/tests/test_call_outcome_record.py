@@ -130,7 +130,6 @@ def test_it_approves_or_rejects_an_action_awaiting_approval(credit_manager):
     ]
 
 
-@pytest.mark.urls("encaisse.dunning.tests.disputes_stub_urls")
 def test_a_reported_problem_leads_to_the_dispute_form_prefilled(collector_client, call):
     response = collector_client.post(
         reverse("dunning:call_outcome", args=[call.pk]),
@@ -138,7 +137,7 @@ def test_a_reported_problem_leads_to_the_dispute_form_prefilled(collector_client
     )
     assert response.status_code == 302
     url = urlsplit(response["Location"])
-    assert url.path == "/disputes-stub/new/"
+    assert url.path == reverse("disputes:new")
     query = parse_qs(url.query)
     assert query["customer"] == [str(call.customer_id)] and query["origin"] == ["call"]
     assert query["invoice"] == [str(line.invoice_id) for line in call.lines.all()]
