@@ -1,9 +1,11 @@
-"""The apply engine: writes parsed records to the ledger in a few set-based statements.
+"""The apply engine: writes parsed rows to the ledger in a few set-based statements.
 
-Every source ends here: files (``import_file``) and the API's bulk upsert (``invoices_upsert``)
-build OpenItemRecords and call ``ledger_apply`` inside their transaction. The steps:
+Every source ends here: files (``import_file``, whose parsers yield ItemRows) and the API's bulk
+upsert (``invoices_upsert``, OpenItemRecords) call ``ledger_apply`` inside their transaction.
+The steps:
 
-1. stream the records into the staging table (``staging.py``), checking each (``rows.py``);
+1. stream the rows (tuples in cents; the API's records are turned into rows) into the staging
+   table (``staging.py``), checking each (``rows.py``);
 2. refuse duplicates within the input (same kind and number; a payment's reference per customer);
 3. create and update the customers the input names (``customers.py``);
 4. match each row to the ledger: invoices and credit notes by kind and number, payments by
@@ -31,7 +33,7 @@ from ..choices import ImportContent, ImportMode
 from ..records import ImportFileError, RowError
 from . import totals
 from .customers import customers_upsert
-from .rows import stage_rows
+from .rows import record_rows, stage_rows
 from .staging import (
     execute,
     fetch,
@@ -101,14 +103,11 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
         # Two imports at once would race for the same new invoice numbers: the second waits.
         execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
     stage_create()
+    rows = ledger.rows
+    if rows is None:
+        rows = record_rows(ledger.items, errors, file_name=ledger.file_name)
     staged = stage_load(
-        stage_rows(
-            ledger.items,
-            errors,
-            file_name=ledger.file_name,
-            default_currency=company.currency,
-            as_text=connection.vendor == "sqlite",
-        )
+        stage_rows(rows, errors, file_name=ledger.file_name, default_currency=company.currency)
     )
     errors.extend(_duplicates(ledger.file_name, remove=skip_bad_rows))
     codes = [code for (code,) in fetch("SELECT DISTINCT customer_code FROM encaisse_import_stage")]
@@ -281,7 +280,8 @@ def _fill_due_dates(company) -> None:
 INVOICE_DIFFERS = """
     i.customer_id <> s.customer_id OR i.issue_date <> s.issue_date
     OR (s.due_given = 1 AND i.due_date <> s.due_date)
-    OR i.amount <> s.amount OR i.open_amount <> s.open_amount OR i.currency <> s.currency
+    OR ROUND(i.amount * 100) <> s.amount OR ROUND(i.open_amount * 100) <> s.open_amount
+    OR i.currency <> s.currency
     OR (s.label <> '' AND i.label <> s.label)
     OR (s.reference <> '' AND i.reference <> s.reference)
     OR i.status <> (CASE WHEN s.open_amount = 0 THEN 'settled' ELSE 'open' END)
@@ -302,8 +302,8 @@ def _classify() -> None:
         """
         UPDATE encaisse_import_stage AS s
         SET action = CASE WHEN (
-            p.received_on <> s.issue_date OR p.amount <> s.amount
-            OR p.unallocated_amount <> s.open_amount OR p.currency <> s.currency
+            p.received_on <> s.issue_date OR ROUND(p.amount * 100) <> s.amount
+            OR ROUND(p.unallocated_amount * 100) <> s.open_amount OR p.currency <> s.currency
         ) THEN 'update' ELSE 'same' END
         FROM receivables_payment AS p
         WHERE s.kind = 'payment' AND p.id = s.target_id
@@ -334,8 +334,8 @@ def _write_invoices(db: _Params) -> None:
             customer_id, kind, number, issue_date, due_date, amount, open_amount, currency,
             status, settled_on, reference, label, source, import_batch_id, created_at, updated_at
         )
-        SELECT s.customer_id, s.kind, s.number, s.issue_date, s.due_date, s.amount,
-               s.open_amount, s.currency,
+        SELECT s.customer_id, s.kind, s.number, s.issue_date, s.due_date, s.amount / 100.0,
+               s.open_amount / 100.0, s.currency,
                CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
                CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
                s.reference, s.label, %s, %s, %s, %s
@@ -360,8 +360,8 @@ def _write_invoices(db: _Params) -> None:
             issue_date = s.issue_date,
             due_date = CASE WHEN s.due_given = 1 THEN s.due_date
                             ELSE receivables_invoice.due_date END,
-            amount = s.amount,
-            open_amount = s.open_amount,
+            amount = s.amount / 100.0,
+            open_amount = s.open_amount / 100.0,
             currency = s.currency,
             label = CASE WHEN s.label <> '' THEN s.label ELSE receivables_invoice.label END,
             reference = CASE WHEN s.reference <> '' THEN s.reference
@@ -392,7 +392,8 @@ def _write_payments(db: _Params) -> None:
             customer_id, reference, received_on, amount, unallocated_amount, currency, method,
             source, import_batch_id, created_at
         )
-        SELECT s.customer_id, s.number, s.issue_date, s.amount, s.open_amount, s.currency, '',
+        SELECT s.customer_id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
+               s.currency, '',
                %s, %s, %s
         FROM encaisse_import_stage AS s
         WHERE s.action = 'new' AND s.kind = 'payment'
@@ -404,8 +405,8 @@ def _write_payments(db: _Params) -> None:
         """
         UPDATE receivables_payment SET
             received_on = s.issue_date,
-            amount = s.amount,
-            unallocated_amount = s.open_amount,
+            amount = s.amount / 100.0,
+            unallocated_amount = s.open_amount / 100.0,
             currency = s.currency,
             import_batch_id = %s
         FROM encaisse_import_stage AS s

@@ -9,8 +9,12 @@ SQLite (3.33+, for ``UPDATE ... FROM``) and PostgreSQL alike.
 The table lives on the importer's connection only (``TEMP``) and inside its transaction: a
 rolled-back import (a dry run, a refused file) leaves nothing behind.
 
-Columns: ``amount`` and ``open_amount`` are signed as the ledger stores them (credit notes
-negative; payments positive, ``open_amount`` being the unallocated cash). ``due_given`` says
+Columns: ``amount`` and ``open_amount`` are whole cents (integers: no Decimal per row on the
+way in, exact sums on the way out), signed as the ledger stores them (credit notes negative;
+payments positive, ``open_amount`` being the unallocated cash). The statements write them as
+``amount / 100.0`` (exact on PostgreSQL, whose numeric column rounds nothing away; on SQLite the
+REAL a decimal column holds) and compare ledger amounts as ``ROUND(amount * 100)``.
+Dates are ISO text. ``due_given`` says
 whether the file gave the due date (a FEC does not). ``target_id`` is the matching invoice or
 payment once matched, and ``action`` what the import does with the row: new, update or same.
 """
@@ -54,8 +58,8 @@ CREATE TEMP TABLE encaisse_import_stage (
     issue_date date NOT NULL,
     due_date date NULL,
     due_given integer NOT NULL,
-    amount decimal(14, 2) NOT NULL,
-    open_amount decimal(14, 2) NOT NULL,
+    amount bigint NOT NULL,
+    open_amount bigint NOT NULL,
     currency varchar(3) NOT NULL,
     label varchar(255) NOT NULL,
     reference varchar(100) NOT NULL,

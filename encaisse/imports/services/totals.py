@@ -7,7 +7,8 @@ when the ledger holds documents the file does not (entered by hand, pushed by th
 row was skipped; the batch page highlights those customers.
 
 Sums run in cents (integers) in the database, so SQLite's floating-point storage of decimals
-never shows as a stray 0.01. Amounts are returned as strings: JSON has no decimal type.
+never shows as a stray 0.01 (the staging table holds cents already). Amounts are returned as
+strings: JSON has no decimal type.
 """
 
 from decimal import Decimal
@@ -41,8 +42,7 @@ def file_totals() -> dict:
     # The hint is a constant; there are no parameters.
     sql = f"""
         SELECT customer_code,
-               SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
-                        ELSE ROUND(open_amount * 100) END)
+               SUM(CASE WHEN kind = 'payment' THEN -open_amount ELSE open_amount END)
         FROM encaisse_import_stage{hint}
         GROUP BY customer_code
     """  # noqa: S608
