@@ -117,10 +117,11 @@ def _refusal(row: tuple, default_currency: str) -> RecordRefused | None:
     return None
 
 
-def stage_rows(rows, errors: list[RowError], *, file_name: str, default_currency: str):
+def stage_rows(rows, errors: list[RowError], *, file_name: str, default_currency: str, tally: dict):
     """Yield the staging rows (``staging.COLUMNS`` order) of ItemRows; refused rows go to
     ``errors`` instead. Amounts stay in cents, signed as the ledger stores them (credit notes
-    negative); ``due_given`` says whether the row had a due date."""
+    negative); ``due_given`` says whether the row had a due date. ``tally`` receives the open
+    cents of each customer code (payments count against the customer: cash on account)."""
     invoice, credit_note, payment = ItemKind.INVOICE, ItemKind.CREDIT_NOTE, ItemKind.PAYMENT
     default_currency = (default_currency or "").strip().upper()
     for row in rows:
@@ -146,6 +147,7 @@ def stage_rows(rows, errors: list[RowError], *, file_name: str, default_currency
             currency = (currency or default_currency).strip().upper()
         if kind == credit_note:
             amount, open_amount = -amount, -open_amount
+        tally[code] = tally.get(code, 0) + (-open_amount if kind == payment else open_amount)
         yield (
             line,
             code,

@@ -34,10 +34,16 @@ def _totals(rows) -> dict:
     return {"overall": _as_text(overall), "customers": dict(sorted(customers.items()))}
 
 
-def file_totals() -> dict:
-    """Totals of the staging table (the records of the input that were accepted). On SQLite
-    the table is read in order rather than through its customer-code index: a million random
-    lookups in a temporary table cost three times the sort of 33,000 groups."""
+def file_totals(tally: dict[str, int]) -> dict:
+    """Totals of the input's accepted rows, from the open cents per customer code that the
+    importer tallied while it staged them."""
+    return _totals(tally.items())
+
+
+def stage_tally() -> dict[str, int]:
+    """Open cents per customer code, read back from the staging table: when rows were taken
+    out of it after the tally (duplicates skipped). On SQLite the table is read in order rather
+    than through an index: a million random lookups cost three times the sort of the groups."""
     hint = " NOT INDEXED" if connection.vendor == "sqlite" else ""
     # The hint is a constant; there are no parameters.
     sql = f"""
@@ -46,7 +52,7 @@ def file_totals() -> dict:
         FROM encaisse_import_stage{hint}
         GROUP BY customer_code
     """  # noqa: S608
-    return _totals(fetch(sql))
+    return {code: int(cents) for code, cents in fetch(sql)}
 
 
 def imported_totals() -> dict:
@@ -63,7 +69,7 @@ def imported_totals() -> dict:
                            FROM receivables_payment AS p
                            WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
         FROM customers_customer AS c
-        WHERE c.id IN (SELECT customer_id FROM encaisse_import_stage)
+        WHERE c.code IN (SELECT code FROM encaisse_import_code)
     """  # noqa: S608
     return _totals(fetch(sql))
 
