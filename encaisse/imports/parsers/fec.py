@@ -36,9 +36,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import parse_date
-from encaisse.core.money import parse_cents
 from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
+from .cells import read_cents
 from .errors import RowErrors
 from .fec_state import NO_DATE, NO_JOURNAL, Groups, Pieces, allocate
 from .text import describe_separator, file_error
@@ -241,7 +241,7 @@ class FecReader:
                 column, expected, found = name_a, expected_amount, f[i_a]
                 try:
                     if montant_mode:
-                        cents = parse_cents(found)
+                        cents = read_cents(found)
                         column, expected = name_b, _("D or C (or +1 / -1)")
                         found = f[i_b]
                         sens = found.strip().upper()
@@ -252,9 +252,9 @@ class FecReader:
                         else:
                             raise ValueError(found)
                     else:
-                        signed = parse_cents(found)
+                        signed = read_cents(found)
                         column, found = name_b, f[i_b]
-                        signed -= parse_cents(found)
+                        signed -= read_cents(found)
                     expected = expected_date
                     found = f[i_edate].strip()
                     column = self.headers[i_edate]

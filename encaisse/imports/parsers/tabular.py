@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from encaisse.core.money import cents_to_amount, parse_cents
+from encaisse.core.money import cents_to_amount
 from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
-from .cells import cell_amount, cell_date, cell_text
+from .cells import cell_amount, cell_date, cell_text, read_cents
 from .errors import RowErrors
 from .headers import FIELD_LABELS, FIELD_SYNONYMS, MappingError, match_headers
 from .text import describe_separator, file_error
@@ -267,7 +267,7 @@ class TabularReader:
     def _cents(value) -> int | None:
         """Whole cents, None for an empty cell."""
         if value.__class__ is str:
-            return parse_cents(value) if value and not value.isspace() else None
+            return read_cents(value) if value and not value.isspace() else None
         amount = cell_amount(value)
         return None if amount is None else int(amount * 100)
 
