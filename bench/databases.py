@@ -1,10 +1,13 @@
 """Fresh databases for each benchmark run: a SQLite file under bench/data/, or the PostgreSQL
 database ``bench`` (dropped and created again; never the ``test`` database the tests use)."""
 
+import os
 from pathlib import Path
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
-POSTGRES_DB = "bench"
+# BENCH_POSTGRES_DB lets engineers sharing one server bench side by side without dropping each
+# other's database.
+POSTGRES_DB = os.environ.get("BENCH_POSTGRES_DB", "bench")
 
 
 def sqlite_url(data_dir: Path, label: str) -> str:

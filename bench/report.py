@@ -28,6 +28,8 @@ def import_rows(records: list[dict]) -> list[list[str]]:
                     name,
                     _num(run["lines"]),
                     _num(run["seconds"], 1),
+                    _num(run.get("cpu_seconds"), 1),
+                    _num(run.get("load"), 1),
                     _num(run["lines_per_s"]),
                     _num(run["peak_rss_mb"]),
                     status,
@@ -49,26 +51,40 @@ def read_rows(records: list[dict]) -> list[list[str]]:
                 _num(reads.get("invoices_in_db")),
                 _num(reads.get("aged_balance_s"), 3),
                 _num(reads.get("balance_refresh_s"), 2),
-                _page(record, "/"),
-                _page(record, "/customers/?sort=overdue"),
-                _page(record, "/invoices/?status=overdue"),
-                _page(record, "/invoices/aged-balance/"),
+                *(_page(record, path) for path, _label in READ_PAGES),
             ]
         )
     return rows
 
 
-IMPORT_HEADER = ["size", "db", "file", "invoice lines", "wall s", "lines/s", "peak RSS MB", ""]
+IMPORT_HEADER = [
+    "size",
+    "db",
+    "file",
+    "invoice lines",
+    "wall s",
+    "CPU s",
+    "load",
+    "lines/s",
+    "peak RSS MB",
+    "",
+]
+# Pages shown in the reads table after the aged balance and the refresh (bench/reads.py).
+READ_PAGES = [
+    ("/", "home"),
+    ("/customers/?sort=overdue", "customers?sort=overdue"),
+    ("/invoices/?status=overdue", "invoices?status=overdue"),
+    ("/invoices/aged-balance/", "aged-balance page"),
+    ("/invoices/?sort=-amount", "invoices?sort=-amount"),
+    ("/invoices/?status=open&sort=-open_amount", "invoices?status=open&sort=-open_amount"),
+]
 READ_HEADER = [
     "size",
     "db",
     "invoices in db",
     "aged balance s",
     "balance refresh s",
-    "home",
-    "customers?sort=overdue",
-    "invoices?status=overdue",
-    "aged-balance page",
+    *(label for _path, label in READ_PAGES),
 ]
 
 

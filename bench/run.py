@@ -43,8 +43,11 @@ def _env(database_url: str) -> dict:
 
 
 def timed(cmd: list[str], env: dict) -> dict:
-    """Run ``cmd``; wall time, exit code, peak RSS of that child alone (wait4), output tails."""
+    """Run ``cmd``; wall time, CPU time and peak RSS of that child alone (wait4), the load
+    average when it started (the machine is shared: wall time means little under load), exit
+    code, output tails."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        load = os.getloadavg()[0]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -55,6 +58,8 @@ def timed(cmd: list[str], env: dict) -> dict:
         return {
             "command": shlex.join(cmd),
             "seconds": seconds,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "load": load,
             "exit_code": proc.returncode,
             "peak_rss_mb": usage.ru_maxrss / 1024,  # Linux reports kilobytes
             "stdout": out.read().decode(errors="replace")[-2000:],

@@ -25,7 +25,14 @@ from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 
 from .exports import INVOICE_COLUMNS, aged_balance_columns, aged_balance_rows, invoice_rows
-from .filters import INVOICE_SORTS, BadCursor, days_overdue, invoice_page, invoices_matching
+from .filters import (
+    INVOICE_SORTS,
+    BadCursor,
+    days_overdue,
+    invoice_page,
+    invoices_matching,
+    list_sort,
+)
 from .forms import AgedBalanceForm, InvoiceEditForm, InvoiceFilterForm
 from .selectors import access_invoice, aged_balance_for, invoice_allocations
 from .services import invoice_update
@@ -67,7 +74,8 @@ def invoice_list(request):
     criteria = form.criteria()
     as_of = today()
     queryset = invoices_matching(criteria, as_of=as_of)
-    paging = {"sort": form.ordering(), "size": PAGE_SIZE, "any_status": criteria.status is None}
+    sort = list_sort(criteria, form.ordering())
+    paging = {"sort": sort, "size": PAGE_SIZE, "any_status": criteria.status is None}
     try:
         page = invoice_page(queryset, cursor=request.GET.get("after"), **paging)
     except BadCursor:
@@ -87,6 +95,7 @@ def invoice_list(request):
         "next_query": _query(request, after=page.next_cursor) if page.next_cursor else None,
         "first_query": _query(request) if request.GET.get("after") else None,
         "without_customer_query": _query(request, customer_id=None),
+        "sort_ignored": sort != form.ordering(),
     }
     template = "receivables/list.html#table" if request.htmx else "receivables/list.html"
     return render(request, template, context)

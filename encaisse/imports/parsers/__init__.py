@@ -1,7 +1,9 @@
 """Import parsers: files of every shape to plain records, without touching the database.
 
 ``parse_file(path, ...)`` returns a :class:`~encaisse.imports.records.ParsedLedger`; the
-importer (``imports/services/``) consumes its ``items`` once and writes them in bulk.
+importer (``imports/services/``) consumes its ``rows`` once (plain tuples, amounts in cents:
+``records.ROW_FIELDS``) and writes them in bulk. ``items`` offers the same open items as
+OpenItemRecords, for readers that want objects.
 
 Formats
 =======

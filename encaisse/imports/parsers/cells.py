@@ -14,6 +14,17 @@ from encaisse.core.money import cents_to_amount, parse_cents, to_cents
 EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
 
 
+def read_cents(text: str) -> int:
+    """``parse_cents`` (the same answers, the same ValueErrors) with a fast path for the empty
+    cell and the plain ``1234,56`` that accounting exports write millions of times."""
+    if not text:
+        return 0
+    head, _sep, tail = text.partition(",")
+    if len(tail) == 2 and head.isdecimal() and tail.isdecimal():
+        return int(head + tail)
+    return parse_cents(text)
+
+
 def cell_text(value) -> str:
     if value is None:
         return ""

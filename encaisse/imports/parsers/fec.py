@@ -36,9 +36,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import parse_date
-from encaisse.core.money import cents_to_amount, parse_cents
-from encaisse.imports.records import CustomerRecord, ItemKind, OpenItemRecord, ParsedLedger
+from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
+from .cells import read_cents
 from .errors import RowErrors
 from .fec_state import NO_DATE, NO_JOURNAL, Groups, Pieces, allocate
 from .text import describe_separator, file_error
@@ -120,7 +120,7 @@ class FecReader:
     def parsed(self) -> ParsedLedger:
         self._read_header()
         self.result.has_due_dates = self.due_col is not None
-        self.result.items = self._items()
+        self.result.use_rows(self._rows())
         return self.result
 
     def _read_header(self) -> None:
@@ -156,7 +156,7 @@ class FecReader:
 
     # -- the pass over the lines ---------------------------------------------------------
 
-    def _items(self):
+    def _rows(self):
         pieces, groups = self._read_lines()
         if not self.result.rows_read:
             raise file_error(
@@ -241,7 +241,7 @@ class FecReader:
                 column, expected, found = name_a, expected_amount, f[i_a]
                 try:
                     if montant_mode:
-                        cents = parse_cents(found)
+                        cents = read_cents(found)
                         column, expected = name_b, _("D or C (or +1 / -1)")
                         found = f[i_b]
                         sens = found.strip().upper()
@@ -252,9 +252,9 @@ class FecReader:
                         else:
                             raise ValueError(found)
                     else:
-                        signed = parse_cents(found)
+                        signed = read_cents(found)
                         column, found = name_b, f[i_b]
-                        signed -= parse_cents(found)
+                        signed -= read_cents(found)
                     expected = expected_date
                     found = f[i_edate].strip()
                     column = self.headers[i_edate]
@@ -378,26 +378,45 @@ class FecReader:
         # Invoice and credit-note numbers are unique in the ledger: a reference two
         # customers share (an opening entry, a placeholder) gets the customer code appended.
         shared = Counter(zip(kinds, (ref for _code, ref in refs), strict=True))
-        labels = self._labels(pieces.line[i] for i in indexes)
-        from_ordinal = dt.date.fromordinal
+        lines = pieces.line
+        labels = self._labels(lines[i] for i in indexes)
+        iso_dates: dict[int, str] = {}
+
+        def iso(ordinal: int) -> str:
+            text = iso_dates.get(ordinal)
+            if text is None:
+                text = iso_dates[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+            return text
+
+        payment, debit, credit, dates, dues = (
+            ItemKind.PAYMENT,
+            pieces.debit,
+            pieces.credit,
+            pieces.date,
+            pieces.due,
+        )
         for (code, ref), kind, i in zip(refs, kinds, indexes, strict=True):
             number = ref
-            if kind != ItemKind.PAYMENT and shared[(kind, ref)] > 1:
+            if kind != payment and shared[(kind, ref)] > 1:
                 number = f"{ref}/{code}"
             balance = balances[i]
-            total = pieces.debit[i] if balance > 0 else pieces.credit[i]
-            due = pieces.due[i]
-            yield OpenItemRecord(
-                line=pieces.line[i],
-                customer_code=code,
-                kind=kind,
-                number=number,
-                issue_date=from_ordinal(pieces.date[i]),
-                amount=cents_to_amount(max(total, abs(balance))),
-                open_amount=cents_to_amount(abs(balance)),
-                due_date=None if due == NO_DATE else from_ordinal(due),
-                currency="EUR",
-                label=labels.get(pieces.line[i], "")[:255],
+            if balance > 0:
+                total, open_cents = debit[i], balance
+            else:
+                total, open_cents = credit[i], -balance
+            line = lines[i]
+            yield (
+                line,
+                code,
+                kind,
+                number,
+                iso(dates[i]),
+                None if dues[i] == NO_DATE else iso(dues[i]),
+                total if total > open_cents else open_cents,
+                open_cents,
+                "EUR",
+                labels.get(line, "")[:255],
+                "",
             )
 
     def _labels(self, line_numbers) -> dict[int, str]:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from encaisse.core.money import cents_to_amount, parse_cents
-from encaisse.imports.records import CustomerRecord, ItemKind, OpenItemRecord, ParsedLedger
+from encaisse.core.money import cents_to_amount
+from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
-from .cells import cell_amount, cell_date, cell_text
+from .cells import cell_amount, cell_date, cell_text, read_cents
 from .errors import RowErrors
 from .headers import FIELD_LABELS, FIELD_SYNONYMS, MappingError, match_headers
 from .text import describe_separator, file_error
@@ -162,7 +162,7 @@ class TabularReader:
         self.result.has_due_dates = "due_date" in self.col
         if self.result.content == "open_items":
             self.key_columns = tuple(self.col[f] for f in ("customer_code", "number", "issue_date"))
-        self.result.items = self._items(pending)
+        self.result.use_rows(self._rows(pending))
         return self.result
 
     def _check_columns(self) -> None:
@@ -192,7 +192,7 @@ class TabularReader:
 
     # -- rows ------------------------------------------------------------------------------
 
-    def _items(self, pending):
+    def _rows(self, pending):
         errors = self.errors
         ncols = len(self.headers)
         width = max(self.col.values()) + 1
@@ -250,26 +250,29 @@ class TabularReader:
         i = self.col.get(field)
         return None if i is None else cells[i]
 
-    def _date(self, value):
-        """A date, None for an empty cell; dates repeat, so strings are parsed once."""
+    def _date(self, value) -> str | None:
+        """A date as ISO text, None for an empty cell; dates repeat, so strings are parsed
+        once."""
         if value.__class__ is str:
             date = self._dates.get(value)
             if date is None:
                 date = cell_date(value)
                 if date is not None:
-                    self._dates[value] = date
+                    date = self._dates[value] = date.isoformat()
             return date
-        return cell_date(value)
+        date = cell_date(value)
+        return None if date is None else date.isoformat()
 
     @staticmethod
     def _cents(value) -> int | None:
         """Whole cents, None for an empty cell."""
         if value.__class__ is str:
-            return parse_cents(value) if value and not value.isspace() else None
+            return read_cents(value) if value and not value.isspace() else None
         amount = cell_amount(value)
         return None if amount is None else int(amount * 100)
 
-    def _item(self, line_no: int, cells, seen) -> OpenItemRecord | None:
+    def _item(self, line_no: int, cells, seen) -> tuple | None:
+        """The ItemRow of a row (``records.ROW_FIELDS``), or None after recording the error."""
         col = self.col
         i_code, i_number, i_issue = self.key_columns
         code = cells[i_code]
@@ -330,18 +333,18 @@ class TabularReader:
         elif not customer.name and "customer_name" in col:
             customer.name = _text(cells[col["customer_name"]])
         i, j = col.get("label"), col.get("reference")
-        return OpenItemRecord(
-            line=line_no,
-            customer_code=code,
-            kind=kind,
-            number=number,
-            issue_date=issue_date,
-            amount=cents_to_amount(abs(amount)),
-            open_amount=cents_to_amount(abs(open_amount)),
-            due_date=due_date,
-            currency=currency,
-            label="" if i is None else _text(cells[i])[:255],
-            reference="" if j is None else _text(cells[j])[:100],
+        return (
+            line_no,
+            code,
+            kind,
+            number,
+            issue_date,
+            due_date,
+            abs(amount),
+            abs(open_amount),
+            currency,
+            "" if i is None else _text(cells[i])[:255],
+            "" if j is None else _text(cells[j])[:100],
         )
 
     def _amounts(self, line_no: int, cells):

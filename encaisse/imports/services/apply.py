@@ -1,9 +1,11 @@
-"""The apply engine: writes parsed records to the ledger in a few set-based statements.
+"""The apply engine: writes parsed rows to the ledger in a few set-based statements.
 
-Every source ends here: files (``import_file``) and the API's bulk upsert (``invoices_upsert``)
-build OpenItemRecords and call ``ledger_apply`` inside their transaction. The steps:
+Every source ends here: files (``import_file``, whose parsers yield ItemRows) and the API's bulk
+upsert (``invoices_upsert``, OpenItemRecords) call ``ledger_apply`` inside their transaction.
+The steps:
 
-1. stream the records into the staging table (``staging.py``), checking each (``rows.py``);
+1. stream the rows (tuples in cents; the API's records are turned into rows) into the staging
+   table (``staging.py``), checking each (``rows.py``);
 2. refuse duplicates within the input (same kind and number; a payment's reference per customer);
 3. create and update the customers the input names (``customers.py``);
 4. match each row to the ledger: invoices and credit notes by kind and number, payments by
@@ -24,6 +26,7 @@ from django.db import connection
 
 from encaisse.company.selectors import company_get
 from encaisse.core.dates import due_date_for
+from encaisse.customers.models import Customer
 from encaisse.receivables.choices import InvoiceStatus, Source
 from encaisse.receivables.services import customer_balances_refresh
 
@@ -31,11 +34,12 @@ from ..choices import ImportContent, ImportMode
 from ..records import ImportFileError, RowError
 from . import totals
 from .customers import customers_upsert
-from .rows import stage_rows
+from .rows import record_rows, stage_rows
 from .staging import (
     execute,
     fetch,
     sqlite_cache,
+    stage_codes,
     stage_create,
     stage_drop,
     stage_index_targets,
@@ -101,17 +105,27 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
         # Two imports at once would race for the same new invoice numbers: the second waits.
         execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
     stage_create()
+    rows = ledger.rows
+    if rows is None:
+        rows = record_rows(ledger.items, errors, file_name=ledger.file_name)
+    # Open cents per customer code, tallied as the rows go by: the file's totals and the
+    # customers it names, without an index on the staging table to read them back.
+    tally: dict[str, int] = {}
     staged = stage_load(
         stage_rows(
-            ledger.items,
+            rows,
             errors,
             file_name=ledger.file_name,
             default_currency=company.currency,
-            as_text=connection.vendor == "sqlite",
+            tally=tally,
         )
     )
-    errors.extend(_duplicates(ledger.file_name, remove=skip_bad_rows))
-    codes = [code for (code,) in fetch("SELECT DISTINCT customer_code FROM encaisse_import_stage")]
+    duplicates = _duplicates(ledger.file_name, remove=skip_bad_rows)
+    errors.extend(duplicates)
+    if duplicates and skip_bad_rows:
+        tally = totals.stage_tally()  # the rows left once the duplicates are gone
+    codes = sorted(tally)
+    stage_codes(codes)
     customer_counts = customers_upsert(
         records=ledger.customers, codes=codes, file_name=ledger.file_name, errors=errors
     )
@@ -122,7 +136,6 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
     result.customers_created = customer_counts.created
     result.customers_updated = customer_counts.updated
 
-    _resolve_customers()
     _match()
     stage_index_targets()
     _fill_due_dates(company)
@@ -142,9 +155,9 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
     _write_invoices(db)
     _write_payments(db)
 
-    result.file_totals = totals.file_totals()
+    result.file_totals = totals.file_totals(tally)
     result.imported_totals = totals.imported_totals()
-    _refresh_balances(everyone=settled_customers)
+    _refresh_balances(codes, everyone=settled_customers)
     stage_drop()
     return result
 
@@ -198,15 +211,6 @@ def _duplicates(file_name: str, *, remove: bool) -> list[RowError]:
     return errors
 
 
-def _resolve_customers() -> None:
-    execute(
-        """
-        UPDATE encaisse_import_stage AS s SET customer_id = c.id
-        FROM customers_customer AS c WHERE c.code = s.customer_code
-        """
-    )
-
-
 def _match() -> None:
     """Point each row at the document it updates, if the ledger has it."""
     execute(
@@ -219,8 +223,9 @@ def _match() -> None:
     execute(
         """
         UPDATE encaisse_import_stage AS s SET target_id = p.id
-        FROM receivables_payment AS p
-        WHERE s.kind = 'payment' AND p.customer_id = s.customer_id AND p.reference = s.number
+        FROM customers_customer AS c, receivables_payment AS p
+        WHERE s.kind = 'payment' AND c.code = s.customer_code
+          AND p.customer_id = c.id AND p.reference = s.number
         """
     )
 
@@ -233,7 +238,7 @@ def _fill_due_dates(company) -> None:
     combos = fetch(
         """
         SELECT DISTINCT s.issue_date, c.terms_kind, c.terms_days
-        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.id = s.customer_id
+        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
         WHERE s.due_given = 0 AND s.target_id IS NULL AND s.kind <> 'payment'
         """
     )
@@ -269,7 +274,7 @@ def _fill_due_dates(company) -> None:
         UPDATE encaisse_import_stage AS s SET due_date = m.due_date
         FROM customers_customer AS c, encaisse_import_due AS m
         WHERE s.due_given = 0 AND s.target_id IS NULL AND s.kind <> 'payment'
-          AND c.id = s.customer_id AND m.issue_date = s.issue_date
+          AND c.code = s.customer_code AND m.issue_date = s.issue_date
           AND m.terms_kind = c.terms_kind AND m.terms_days = COALESCE(c.terms_days, -1)
         """
     )
@@ -279,9 +284,10 @@ def _fill_due_dates(company) -> None:
 # A matched invoice is updated when the input says something else than the ledger. Fields the
 # input leaves empty (label, reference; the due date of a FEC) keep what the ledger holds.
 INVOICE_DIFFERS = """
-    i.customer_id <> s.customer_id OR i.issue_date <> s.issue_date
+    i.customer_id <> c.id OR i.issue_date <> s.issue_date
     OR (s.due_given = 1 AND i.due_date <> s.due_date)
-    OR i.amount <> s.amount OR i.open_amount <> s.open_amount OR i.currency <> s.currency
+    OR ROUND(i.amount * 100) <> s.amount OR ROUND(i.open_amount * 100) <> s.open_amount
+    OR i.currency <> s.currency
     OR (s.label <> '' AND i.label <> s.label)
     OR (s.reference <> '' AND i.reference <> s.reference)
     OR i.status <> (CASE WHEN s.open_amount = 0 THEN 'settled' ELSE 'open' END)
@@ -294,16 +300,17 @@ def _classify() -> None:
         f"""
         UPDATE encaisse_import_stage AS s
         SET action = CASE WHEN ({INVOICE_DIFFERS}) THEN 'update' ELSE 'same' END
-        FROM receivables_invoice AS i
+        FROM receivables_invoice AS i, customers_customer AS c
         WHERE s.kind IN ('invoice', 'credit_note') AND i.id = s.target_id
+          AND c.code = s.customer_code
         """  # noqa: S608 - a constant fragment, no input
     )
     execute(
         """
         UPDATE encaisse_import_stage AS s
         SET action = CASE WHEN (
-            p.received_on <> s.issue_date OR p.amount <> s.amount
-            OR p.unallocated_amount <> s.open_amount OR p.currency <> s.currency
+            p.received_on <> s.issue_date OR ROUND(p.amount * 100) <> s.amount
+            OR ROUND(p.unallocated_amount * 100) <> s.open_amount OR p.currency <> s.currency
         ) THEN 'update' ELSE 'same' END
         FROM receivables_payment AS p
         WHERE s.kind = 'payment' AND p.id = s.target_id
@@ -334,12 +341,12 @@ def _write_invoices(db: _Params) -> None:
             customer_id, kind, number, issue_date, due_date, amount, open_amount, currency,
             status, settled_on, reference, label, source, import_batch_id, created_at, updated_at
         )
-        SELECT s.customer_id, s.kind, s.number, s.issue_date, s.due_date, s.amount,
-               s.open_amount, s.currency,
+        SELECT c.id, s.kind, s.number, s.issue_date, s.due_date, s.amount / 100.0,
+               s.open_amount / 100.0, s.currency,
                CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
                CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
                s.reference, s.label, %s, %s, %s, %s
-        FROM encaisse_import_stage AS s
+        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
         WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
         ORDER BY s.kind, s.number
         """,
@@ -356,12 +363,12 @@ def _write_invoices(db: _Params) -> None:
     execute(
         """
         UPDATE receivables_invoice SET
-            customer_id = s.customer_id,
+            customer_id = c.id,
             issue_date = s.issue_date,
             due_date = CASE WHEN s.due_given = 1 THEN s.due_date
                             ELSE receivables_invoice.due_date END,
-            amount = s.amount,
-            open_amount = s.open_amount,
+            amount = s.amount / 100.0,
+            open_amount = s.open_amount / 100.0,
             currency = s.currency,
             label = CASE WHEN s.label <> '' THEN s.label ELSE receivables_invoice.label END,
             reference = CASE WHEN s.reference <> '' THEN s.reference
@@ -371,9 +378,9 @@ def _write_invoices(db: _Params) -> None:
                               THEN COALESCE(receivables_invoice.settled_on, %s) ELSE NULL END,
             import_batch_id = %s,
             updated_at = %s
-        FROM encaisse_import_stage AS s
+        FROM encaisse_import_stage AS s, customers_customer AS c
         WHERE s.target_id = receivables_invoice.id AND s.action = 'update'
-          AND s.kind IN ('invoice', 'credit_note')
+          AND s.kind IN ('invoice', 'credit_note') AND c.code = s.customer_code
         """,
         [
             InvoiceStatus.SETTLED,
@@ -392,9 +399,10 @@ def _write_payments(db: _Params) -> None:
             customer_id, reference, received_on, amount, unallocated_amount, currency, method,
             source, import_batch_id, created_at
         )
-        SELECT s.customer_id, s.number, s.issue_date, s.amount, s.open_amount, s.currency, '',
+        SELECT c.id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
+               s.currency, '',
                %s, %s, %s
-        FROM encaisse_import_stage AS s
+        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
         WHERE s.action = 'new' AND s.kind = 'payment'
         ORDER BY s.line
         """,
@@ -404,8 +412,8 @@ def _write_payments(db: _Params) -> None:
         """
         UPDATE receivables_payment SET
             received_on = s.issue_date,
-            amount = s.amount,
-            unallocated_amount = s.open_amount,
+            amount = s.amount / 100.0,
+            unallocated_amount = s.open_amount / 100.0,
             currency = s.currency,
             import_batch_id = %s
         FROM encaisse_import_stage AS s
@@ -452,17 +460,12 @@ def _settle_missing(db: _Params) -> tuple[int, int]:
     return invoices, payments
 
 
-def _refresh_balances(*, everyone: bool) -> None:
+def _refresh_balances(codes: list[str], *, everyone: bool) -> None:
     """Stored balances are as of today whatever the import's as-of date: they feed the lists."""
-    ids = [
-        pk
-        for (pk,) in fetch(
-            "SELECT DISTINCT customer_id FROM encaisse_import_stage WHERE customer_id IS NOT NULL"
-        )
-    ]
-    if everyone or len(ids) > REFRESH_ALL_ABOVE:
+    if everyone or len(codes) > REFRESH_ALL_ABOVE:
         customer_balances_refresh()
-    elif ids:
+    elif codes:
+        ids = list(Customer.objects.filter(code__in=codes).values_list("pk", flat=True))
         customer_balances_refresh(customer_ids=ids)
 
 

@@ -9,8 +9,12 @@ SQLite (3.33+, for ``UPDATE ... FROM``) and PostgreSQL alike.
 The table lives on the importer's connection only (``TEMP``) and inside its transaction: a
 rolled-back import (a dry run, a refused file) leaves nothing behind.
 
-Columns: ``amount`` and ``open_amount`` are signed as the ledger stores them (credit notes
-negative; payments positive, ``open_amount`` being the unallocated cash). ``due_given`` says
+Columns: ``amount`` and ``open_amount`` are whole cents (integers: no Decimal per row on the
+way in, exact sums on the way out), signed as the ledger stores them (credit notes negative;
+payments positive, ``open_amount`` being the unallocated cash). The statements write them as
+``amount / 100.0`` (exact on PostgreSQL, whose numeric column rounds nothing away; on SQLite the
+REAL a decimal column holds) and compare ledger amounts as ``ROUND(amount * 100)``.
+Dates are ISO text. ``due_given`` says
 whether the file gave the due date (a FEC does not). ``target_id`` is the matching invoice or
 payment once matched, and ``action`` what the import does with the row: new, update or same.
 """
@@ -48,14 +52,13 @@ CREATE_SQL = """
 CREATE TEMP TABLE encaisse_import_stage (
     line bigint NOT NULL,
     customer_code varchar(64) NOT NULL,
-    customer_id bigint NULL,
     kind varchar(16) NOT NULL,
     number varchar(100) NOT NULL,
     issue_date date NOT NULL,
     due_date date NULL,
     due_given integer NOT NULL,
-    amount decimal(14, 2) NOT NULL,
-    open_amount decimal(14, 2) NOT NULL,
+    amount bigint NOT NULL,
+    open_amount bigint NOT NULL,
     currency varchar(3) NOT NULL,
     label varchar(255) NOT NULL,
     reference varchar(100) NOT NULL,
@@ -64,10 +67,14 @@ CREATE TEMP TABLE encaisse_import_stage (
 )
 """
 
+# Customers are found by code through customers_customer's unique index, as each statement
+# needs them: cheaper than rewriting a million staging rows with a customer id.
 INDEX_SQL = (
     "CREATE INDEX encaisse_import_stage_key ON encaisse_import_stage (kind, number, line)",
-    "CREATE INDEX encaisse_import_stage_code ON encaisse_import_stage (customer_code)",
 )
+CODES_SQL = """
+CREATE TEMP TABLE encaisse_import_code (code varchar(64) NOT NULL PRIMARY KEY)
+"""
 TARGET_INDEX_SQL = (
     "CREATE INDEX encaisse_import_stage_target ON encaisse_import_stage (target_id, kind)"
 )
@@ -79,9 +86,19 @@ def is_postgresql() -> bool:
 
 def stage_create() -> None:
     """Create the empty staging table (dropping one a previous import left on this connection)."""
+    stage_drop()
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS encaisse_import_stage")
         cursor.execute(CREATE_SQL)
+
+
+def stage_codes(codes: list[str]) -> None:
+    """The customer codes of the staging table, in a small table of their own (a few thousand
+    rows where the staging table has a million) for the statements that go by customer."""
+    with connection.cursor() as cursor:
+        cursor.execute(CODES_SQL)
+        cursor.executemany(
+            "INSERT INTO encaisse_import_code (code) VALUES (%s)", [(code,) for code in codes]
+        )
 
 
 def stage_load(rows) -> int:
@@ -120,6 +137,7 @@ def stage_index_targets() -> None:
 def stage_drop() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS encaisse_import_stage")
+        cursor.execute("DROP TABLE IF EXISTS encaisse_import_code")
 
 
 def execute(sql: str, params=()) -> int:

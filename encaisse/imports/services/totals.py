@@ -7,7 +7,8 @@ when the ledger holds documents the file does not (entered by hand, pushed by th
 row was skipped; the batch page highlights those customers.
 
 Sums run in cents (integers) in the database, so SQLite's floating-point storage of decimals
-never shows as a stray 0.01. Amounts are returned as strings: JSON has no decimal type.
+never shows as a stray 0.01 (the staging table holds cents already). Amounts are returned as
+strings: JSON has no decimal type.
 """
 
 from decimal import Decimal
@@ -33,20 +34,25 @@ def _totals(rows) -> dict:
     return {"overall": _as_text(overall), "customers": dict(sorted(customers.items()))}
 
 
-def file_totals() -> dict:
-    """Totals of the staging table (the records of the input that were accepted). On SQLite
-    the table is read in order rather than through its customer-code index: a million random
-    lookups in a temporary table cost three times the sort of 33,000 groups."""
+def file_totals(tally: dict[str, int]) -> dict:
+    """Totals of the input's accepted rows, from the open cents per customer code that the
+    importer tallied while it staged them."""
+    return _totals(tally.items())
+
+
+def stage_tally() -> dict[str, int]:
+    """Open cents per customer code, read back from the staging table: when rows were taken
+    out of it after the tally (duplicates skipped). On SQLite the table is read in order rather
+    than through an index: a million random lookups cost three times the sort of the groups."""
     hint = " NOT INDEXED" if connection.vendor == "sqlite" else ""
     # The hint is a constant; there are no parameters.
     sql = f"""
         SELECT customer_code,
-               SUM(CASE WHEN kind = 'payment' THEN -ROUND(open_amount * 100)
-                        ELSE ROUND(open_amount * 100) END)
+               SUM(CASE WHEN kind = 'payment' THEN -open_amount ELSE open_amount END)
         FROM encaisse_import_stage{hint}
         GROUP BY customer_code
     """  # noqa: S608
-    return _totals(fetch(sql))
+    return {code: int(cents) for code, cents in fetch(sql)}
 
 
 def imported_totals() -> dict:
@@ -63,7 +69,7 @@ def imported_totals() -> dict:
                            FROM receivables_payment AS p
                            WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
         FROM customers_customer AS c
-        WHERE c.id IN (SELECT customer_id FROM encaisse_import_stage)
+        WHERE c.code IN (SELECT code FROM encaisse_import_code)
     """  # noqa: S608
     return _totals(fetch(sql))
 

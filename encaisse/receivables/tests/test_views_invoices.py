@@ -131,13 +131,23 @@ def test_it_lists_open_documents_by_due_date_by_default(read_only_client, ledger
         ("number=f-so", ["F-SOON"]),
         ("number=F-VERY", ["F-VERYLATE"]),
         ("number=AV&status=all", ["AV1"]),
-        ("sort=-amount", ["F-SOON", "F-VERYLATE", "F-LATE", "AV1"]),
-        ("sort=open_amount", ["AV1", "F-LATE", "F-VERYLATE", "F-SOON"]),
+        ("customer=c1&sort=-amount", ["F-SOON", "F-VERYLATE", "F-LATE"]),
+        ("customer=c1&sort=open_amount", ["F-LATE", "F-VERYLATE", "F-SOON"]),
         ("sort=-due_date", ["F-SOON", "AV1", "F-LATE", "F-VERYLATE"]),
     ],
 )
 def test_it_filters_and_sorts(read_only_client, ledger, query, expected):
     assert numbers(read_only_client.get(f"{LIST}?{query}")) == expected
+
+
+def test_it_sorts_the_whole_ledger_by_due_date_and_says_so_when_asked_for_amounts(
+    read_only_client, ledger
+):
+    response = read_only_client.get(f"{LIST}?sort=-amount")
+    assert numbers(response) == ["F-VERYLATE", "F-LATE", "AV1", "F-SOON"]
+    assert 'id="sort-ignored"' in response.content.decode()
+    narrowed = read_only_client.get(f"{LIST}?customer=c1&sort=-amount")
+    assert 'id="sort-ignored"' not in narrowed.content.decode()
 
 
 def test_it_filters_by_customer_id_from_a_link(read_only_client, ledger):
@@ -167,7 +177,7 @@ def test_it_pages_with_a_keyset_cursor_across_statuses(read_only_client, sort):
             due=days(n % 7),
             issued=days(-30),
         )
-    seen, url = [], f"{LIST}?status=all&sort={sort}"
+    seen, url = [], f"{LIST}?status=all&customer_id={customer.pk}&sort={sort}"
     for _page in range(5):
         response = read_only_client.get(url)
         seen += numbers(response)
