@@ -1,4 +1,5 @@
-"""The demo users: one per role (two collectors, one per department), all with one password."""
+"""The demo users: one per role (two collectors, one member per department, who heads it and
+owns its disputes by default), all with one password."""
 
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ DEMO_USERS = [
     DemoUser("logistics", "Lucie", "Carpentier", Role.DEPARTMENT_MEMBER, "logistics"),
     DemoUser("sales", "Samuel", "Renard", Role.DEPARTMENT_MEMBER, "sales"),
     DemoUser("sales2", "Sarah", "Colin", Role.DEPARTMENT_MEMBER, "sales"),
+    DemoUser("adv", "Amandine", "Perrot", Role.DEPARTMENT_MEMBER, "administration"),
+    DemoUser("quality", "Quentin", "Morel", Role.DEPARTMENT_MEMBER, "quality"),
+    DemoUser("technical", "Thomas", "Giraud", Role.DEPARTMENT_MEMBER, "technical"),
     DemoUser("readonly", "Romain", "Aubert", Role.READ_ONLY),
 ]
 
@@ -61,4 +65,10 @@ def demo_users_ensure() -> dict[str, User]:
         user.password = password_hash
         user.save()
         users[spec.username] = user
+    # Each department's first demo member heads it and receives its disputes by default.
+    for spec in DEMO_USERS:
+        department = departments.get(spec.department) if spec.department else None
+        if department is not None and department.default_owner_id is None:
+            department.default_owner = department.head = users[spec.username]
+            department.save(update_fields=["default_owner", "head"])
     return users
