@@ -34,7 +34,7 @@ def test_a_credit_manager_changes_the_terms_and_buckets_then_finds_them_in_the_l
     assert (company.default_terms_kind, company.default_terms_days) == (TermsKind.END_OF_MONTH, 45)
     assert company.aging_bucket_bounds == [15, 30, 60, 90]
 
-    page.click(".mainnav a[href='/audit/']")
+    page.click(".usermenu a[href='/audit/']")
     page.select_option("#id_object_type", "company.company")
     page.click("#audit-filters button.primary")
     row = page.locator("#audit-entries tbody tr").first

@@ -11,7 +11,8 @@ def test_a_token_made_in_the_ui_opens_the_api_until_it_is_revoked(
 ):
     make_invoice(Customer.objects.create(code="C1", name="Dupont SA"), "FA-001", "1200.00")
     login()
-    page.click(".usermenu a[href='/accounts/tokens/']")
+    page.click(".usermenu a[href='/accounts/profile/']")  # tokens are reached from the profile
+    page.click("main a[href='/accounts/tokens/']")
     page.fill("#id_name", "Navigateur")
     page.select_option("#id_scope", "read")
     page.click("button.primary")
