@@ -11,6 +11,7 @@ from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.audit.selectors import audit_history_for
 from encaisse.core.access import capability_required
 from encaisse.core.forms import form_errors, saved
+from encaisse.core.pagination import page_for_request
 
 from .forms import ContactForm, CustomerFilterForm, CustomerForm
 from .models import Customer
@@ -39,14 +40,11 @@ def customer_list_view(request):
     """Customers, most overdue first; htmx requests get the table alone."""
     form = CustomerFilterForm(request.GET)
     filters = form.to_filters(request.user)
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = customer_page(user=request.user, filters=filters, cursor=cursor)
-    except InvalidCursor:
-        cursor = None
-        page = customer_page(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    page, cursor, query = page_for_request(
+        request,
+        lambda cursor: customer_page(user=request.user, filters=filters, cursor=cursor),
+        InvalidCursor,
+    )
     context = {
         "form": form,
         "page": page,
