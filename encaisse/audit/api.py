@@ -10,6 +10,7 @@ from encaisse.accounts.capabilities import VIEW_AUDIT
 from encaisse.accounts.models import User
 from encaisse.api.access import require
 from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.pagination import invalid_cursor, page
 
 from .selectors import AuditFilters, audit_list, audit_page
 
@@ -96,5 +97,5 @@ def audit_entries(
     try:
         items, next_cursor = audit_page(queryset, cursor=cursor, limit=limit)
     except ValueError:
-        raise _unprocessable("query.cursor", "Not a cursor returned by this API.") from None
-    return {"items": items, "next_cursor": next_cursor}
+        raise invalid_cursor() from None
+    return page(items, next_cursor)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from encaisse.core.pagination import take
+
 from .models import AuditEntry
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -90,7 +92,5 @@ def audit_page(queryset, *, cursor: str | None, limit: int) -> tuple[list[AuditE
         at, last_id = _parse_cursor(cursor)
         # The redundant <= lets the database seek the ``at`` index to the cursor.
         queryset = queryset.filter(Q(at__lte=at) & (Q(at__lt=at) | Q(id__lt=last_id)))
-    rows = list(queryset[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = take(queryset, limit)
     return rows, (cursor_for(rows[-1]) if more else None)

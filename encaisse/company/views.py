@@ -11,6 +11,7 @@ from encaisse.accounts.capabilities import MANAGE_SETTINGS
 from encaisse.audit.selectors import audit_history_for
 from encaisse.core.access import capability_required
 from encaisse.core.dates import age_buckets, today
+from encaisse.core.forms import saved
 from encaisse.customers.models import Segment
 
 from .forms import CompanyForm, SegmentForm
@@ -24,15 +25,6 @@ from .services import (
     segment_update,
 )
 from .terms import parse_bucket_bounds, terms_examples
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _preview(*, kind: str, days, buckets_text: str) -> dict:
@@ -66,14 +58,13 @@ def _preview(*, kind: str, days, buckets_text: str) -> dict:
 def company_settings(request):
     company = company_get()
     form = CompanyForm(request.POST or None, instance=Company.objects.get(pk=company.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            company_update(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The company settings were saved."))
-            return redirect("company:settings")
+    if saved(
+        request,
+        form,
+        lambda data: company_update(actor=request.user, **data),
+        _("The company settings were saved."),
+    ):
+        return redirect("company:settings")
     context = {
         "form": form,
         "company": company,
@@ -109,14 +100,13 @@ def segments(request):
 @capability_required(MANAGE_SETTINGS)
 def segment_new(request):
     form = SegmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            segment_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The segment was created."))
-            return redirect("company:segments")
+    if saved(
+        request,
+        form,
+        lambda data: segment_create(actor=request.user, **data),
+        _("The segment was created."),
+    ):
+        return redirect("company:segments")
     return render(request, "company/segment_form.html", {"form": form, "segment": None})
 
 
@@ -124,14 +114,13 @@ def segment_new(request):
 def segment_edit(request, segment_id: int):
     segment = get_object_or_404(segment_list(), pk=segment_id)
     form = SegmentForm(request.POST or None, instance=Segment.objects.get(pk=segment.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            segment_update(actor=request.user, segment=segment, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The segment was saved."))
-            return redirect("company:segments")
+    if saved(
+        request,
+        form,
+        lambda data: segment_update(actor=request.user, segment=segment, data=data),
+        _("The segment was saved."),
+    ):
+        return redirect("company:segments")
     context = {"form": form, "segment": segment, "history": audit_history_for(segment)}
     return render(request, "company/segment_form.html", context)
 

@@ -11,6 +11,8 @@ from ninja import Query, Router, Status
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.api.access import require
 from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.pagination import invalid_cursor
+from encaisse.api.pagination import page as page_out
 
 from .models import Customer, Segment
 from .schemas import (
@@ -120,10 +122,8 @@ def customer_list(
     try:
         page = customer_page(user=request.user, filters=wanted, cursor=cursor, limit=limit)
     except InvalidCursor:
-        raise _unprocessable(
-            "query.cursor", "Not a cursor returned by this API for this sort."
-        ) from None
-    return {"items": page.items, "next_cursor": page.next_cursor}
+        raise invalid_cursor("Not a cursor returned by this API for this sort.") from None
+    return page_out(page.items, page.next_cursor)
 
 
 @router.post(

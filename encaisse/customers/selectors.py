@@ -10,9 +10,7 @@ The list filters and sorts on the stored balances (``Customer.open_balance``,
 costs what page 1 costs, and no COUNT runs over the table. A customer's page computes its
 figures live from the ledger."""
 
-import base64
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,6 +31,7 @@ from encaisse.accounts.capabilities import (
 from encaisse.company.selectors import company_get
 from encaisse.core.dates import AgeBucket, TermsKind, today
 from encaisse.core.money import ZERO
+from encaisse.core.pagination import decode_cursor, encode_cursor, take
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Invoice
 from encaisse.receivables.selectors import aged_balance
@@ -162,15 +161,9 @@ class CustomerPage:
     sort: str
 
 
-def _encode(sort: str, value, pk: int) -> str:
-    raw = json.dumps([sort, str(value), pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def _decode(cursor: str, sort: str):
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        cursor_sort, value, pk = decode_cursor(cursor)
         pk = int(pk)
         if sort in ("overdue", "open_balance"):
             value = Decimal(value)
@@ -201,12 +194,11 @@ def customer_page(
                 Q(**{f"{key}__gt": value}) | Q(**{key: value, "id__gt": pk})
             )
         customers = customers.filter(after)
-    rows = list(customers[: limit + 1])
+    rows, more = take(customers, limit)
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
+    if more:
         last = rows[-1]
-        next_cursor = _encode(sort, getattr(last, key), last.pk)
+        next_cursor = encode_cursor([sort, str(getattr(last, key)), last.pk])
     return CustomerPage(items=rows, next_cursor=next_cursor, sort=sort)
 
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.audit.selectors import audit_history_for
 from encaisse.core.access import capability_required
+from encaisse.core.forms import form_errors, saved
+from encaisse.core.pagination import page_for_request
 
 from .forms import ContactForm, CustomerFilterForm, CustomerForm
 from .models import Customer
@@ -33,28 +35,16 @@ from .services import (
 )
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
-
-
 @capability_required(VIEW_LEDGER)
 def customer_list_view(request):
     """Customers, most overdue first; htmx requests get the table alone."""
     form = CustomerFilterForm(request.GET)
     filters = form.to_filters(request.user)
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = customer_page(user=request.user, filters=filters, cursor=cursor)
-    except InvalidCursor:
-        cursor = None
-        page = customer_page(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    page, cursor, query = page_for_request(
+        request,
+        lambda cursor: customer_page(user=request.user, filters=filters, cursor=cursor),
+        InvalidCursor,
+    )
     context = {
         "form": form,
         "page": page,
@@ -90,7 +80,7 @@ def customer_new(request):
         try:
             customer = customer_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The customer was created."))
             return redirect("customers:detail", customer_id=customer.pk)
@@ -102,14 +92,13 @@ def customer_edit(request, customer_id: int):
     customer = access_customer(request.user, customer_id)
     # The form validates onto a copy so the service can diff the stored row against it.
     form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer_update(actor=request.user, customer=customer, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The customer was saved."))
-            return redirect("customers:detail", customer_id=customer.pk)
+    if saved(
+        request,
+        form,
+        lambda data: customer_update(actor=request.user, customer=customer, data=data),
+        _("The customer was saved."),
+    ):
+        return redirect("customers:detail", customer_id=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
 
@@ -117,14 +106,13 @@ def customer_edit(request, customer_id: int):
 def contact_new(request, customer_id: int):
     customer = access_customer(request.user, customer_id)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The contact was added."))
-            return redirect("customers:detail", customer_id=customer.pk)
+    if saved(
+        request,
+        form,
+        lambda data: contact_create(actor=request.user, customer=customer, data=data),
+        _("The contact was added."),
+    ):
+        return redirect("customers:detail", customer_id=customer.pk)
     return render(request, "customers/contact_form.html", {"form": form, "customer": customer})
 
 
@@ -133,14 +121,13 @@ def contact_edit(request, customer_id: int, contact_id: int):
     customer = access_customer(request.user, customer_id)
     contact = access_contact(request.user, contact_id, customer=customer)
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect("customers:detail", customer_id=customer.pk)
+    if saved(
+        request,
+        form,
+        lambda data: contact_update(actor=request.user, contact=contact, data=data),
+        _("The contact was saved."),
+    ):
+        return redirect("customers:detail", customer_id=customer.pk)
     context = {"form": form, "customer": customer, "contact": contact}
     return render(request, "customers/contact_form.html", context)
 

@@ -17,6 +17,7 @@ from encaisse.accounts.capabilities import VIEW_DISPUTES, VIEW_LEDGER, WORK_DISP
 from encaisse.accounts.models import Department
 from encaisse.api.access import require
 from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.pagination import id_page
 from encaisse.core.dates import today
 from encaisse.customers.models import Contact, Customer
 from encaisse.receivables.choices import InvoiceKind
@@ -105,15 +106,8 @@ def disputes_get(
     criteria = filters.dict()
     late = criteria.pop("late")
     disputes = dispute_list(user=request.user, **criteria, late_on=today() if late else None)
-    if cursor:
-        try:
-            disputes = disputes.filter(id__gt=int(cursor))
-        except ValueError:
-            raise _invalid("query.cursor", "Not a cursor returned by this API.") from None
-    rows = list(disputes.select_related("coordinator", "root_cause").order_by("id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": str(rows[-1].id) if more else None}
+    disputes = disputes.select_related("coordinator", "root_cause")
+    return id_page(disputes, cursor=cursor, limit=limit)
 
 
 @router.post(

@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema
 
 from encaisse.accounts.capabilities import VIEW_ALL_DISPUTES, WORK_DISPUTES
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses
+from encaisse.api.pagination import offset_page
 
 from .abuse.reasons import reasons_display
 from .abuse.selectors import abuse_score_list, may_see_abuse_scores
@@ -82,21 +83,4 @@ def abuse_scores_get(
     scores = abuse_score_list(user=request.user, flagged_only=False)
     if flagged is not None:
         scores = scores.filter(flagged=flagged)
-    offset = 0
-    if cursor:
-        try:
-            offset = int(cursor)
-        except ValueError:
-            raise ApiError(
-                422,
-                "validation_error",
-                "The request is not valid.",
-                [{"field": "query.cursor", "message": "Not a cursor returned by this API."}],
-            ) from None
-    rows = list(scores[offset : offset + limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [_out(score) for score in rows],
-        "next_cursor": str(offset + limit) if more else None,
-    }
+    return offset_page(scores, cursor=cursor, limit=limit, out=_out)

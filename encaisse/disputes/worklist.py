@@ -10,15 +10,14 @@ order, and the cursor (the last row's target date and id) seeks again for the ne
 dates are empty until a dispute is qualified: those rows come last (NULLS LAST, PostgreSQL's
 default index order)."""
 
-import base64
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from encaisse.accounts.capabilities import VIEW_ALL_DISPUTES, has_capability
 from encaisse.core.dates import today
+from encaisse.core.pagination import decode_cursor, encode_cursor, take
 
 from .choices import ACTIVE_STATUSES, Status
 from .models import Dispute
@@ -124,14 +123,12 @@ def worklist_disputes(*, user, filters: WorklistFilters, on: dt.date | None = No
 
 
 def _encode(target: dt.date | None, pk: int) -> str:
-    raw = json.dumps([target.isoformat() if target else None, pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_cursor([target.isoformat() if target else None, pk])
 
 
 def _decode(cursor: str) -> tuple[dt.date | None, int]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        target, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        target, pk = decode_cursor(cursor)
         return (dt.date.fromisoformat(target) if target else None), int(pk)
     except (ValueError, TypeError) as error:
         raise InvalidCursor(str(error)) from None
@@ -163,10 +160,9 @@ def worklist_page(
     disputes = worklist_disputes(user=user, filters=filters, on=on)
     if cursor:
         disputes = disputes.filter(_after(*_decode(cursor)))
-    rows = list(disputes[: limit + 1])
+    rows, more = take(disputes, limit)
     next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
+    if more:
         next_cursor = _encode(rows[-1].target_date, rows[-1].pk)
     flag_ready_to_close(rows)
     return WorklistPage(items=rows, next_cursor=next_cursor, tab=tab, tabs=tabs)

@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.api.access import require
 from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.pagination import id_page
 from encaisse.customers.models import Customer
 from encaisse.receivables.models import Invoice
 
@@ -166,23 +167,6 @@ def _customer(customer_id: int) -> Customer:
     return found
 
 
-def _page(queryset, *, limit: int, cursor: str | None):
-    if cursor:
-        try:
-            queryset = queryset.filter(id__lt=int(cursor))
-        except ValueError:
-            raise ApiError(
-                422,
-                "validation_error",
-                "The request is not valid.",
-                [{"field": "query.cursor", "message": "Not a cursor returned by this API."}],
-            ) from None
-    rows = list(queryset.order_by("-id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": str(rows[-1].id) if more else None}
-
-
 def _actions():
     return Action.objects.prefetch_related("lines__invoice")
 
@@ -207,7 +191,7 @@ def action_list(
         actions = actions.filter(assigned_to_id=filters.assigned_to_id)
     if filters.due_before:
         actions = actions.filter(due_on__lte=filters.due_before)
-    return _page(actions, limit=limit, cursor=cursor)
+    return id_page(actions, cursor=cursor, limit=limit, descending=True)
 
 
 @router.get(
@@ -265,7 +249,7 @@ def promise_list(
         promises = promises.filter(customer_id=customer_id)
     if status:
         promises = promises.filter(status=status)
-    return _page(promises, limit=limit, cursor=cursor)
+    return id_page(promises, cursor=cursor, limit=limit, descending=True)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from encaisse.accounts.capabilities import WORK_DISPUTES
 from encaisse.core.access import capability_required
+from encaisse.core.forms import form_errors
 
 from ..choices import Status
 from ..evidence import max_bytes
@@ -41,7 +42,7 @@ from ..services import (
     evidence_add,
 )
 from ..worklist import worklist_row
-from .common import error_text, form_errors
+from .common import error_text
 from .detail import detail_context
 from .worklist import row_context
 
@@ -149,16 +150,18 @@ def _resolve(actor, dispute, data, request):
     )
 
 
-def _close(actor, dispute, data, request):
-    dispute_close(actor=actor, dispute=dispute, comment=data["comment"])
+def _with_comment(service):
+    """The perform of a form that only carries a comment (close, reopen, comment)."""
+
+    def perform(actor, dispute, data, request):
+        service(actor=actor, dispute=dispute, comment=data["comment"])
+
+    return perform
 
 
-def _reopen(actor, dispute, data, request):
-    dispute_reopen(actor=actor, dispute=dispute, comment=data["comment"])
-
-
-def _comment(actor, dispute, data, request):
-    dispute_comment(actor=actor, dispute=dispute, comment=data["comment"])
+_close = _with_comment(dispute_close)
+_reopen = _with_comment(dispute_reopen)
+_comment = _with_comment(dispute_comment)
 
 
 def _handover(actor, dispute, data, request):

@@ -6,6 +6,7 @@ from encaisse.accounts.capabilities import VIEW_DISPUTES, WORK_DISPUTES, has_cap
 from encaisse.accounts.models import Department
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
+from encaisse.core.pagination import page_for_request
 
 from ..choices import ACTIVE_STATUSES, Status
 from ..forms import WorklistFilterForm
@@ -35,14 +36,11 @@ def worklist_view(request):
     """The disputes the user works, nearest deadline first."""
     form = WorklistFilterForm(request.GET)
     filters = form.to_filters()
-    cursor = request.GET.get("cursor") or None
-    try:
-        page = worklist_page(user=request.user, filters=filters, cursor=cursor)
-    except InvalidCursor:
-        cursor = None
-        page = worklist_page(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    page, cursor, query = page_for_request(
+        request,
+        lambda cursor: worklist_page(user=request.user, filters=filters, cursor=cursor),
+        InvalidCursor,
+    )
     tab_query = query.copy()
     tab_query.pop("tab", None)
     context = {

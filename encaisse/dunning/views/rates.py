@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from encaisse.accounts.capabilities import MANAGE_SETTINGS, VIEW_LEDGER, has_capability
 from encaisse.audit.selectors import audit_history_for
 from encaisse.core.access import capability_required
+from encaisse.core.forms import form_errors
 
 from ..choices import RateKind
 from ..models import ReferenceRate
 from ..services.rates import reference_rate_save
 from ..settings_forms import ReferenceRateForm
 from ..settings_selectors import rate_table
-from .scenarios import form_errors
 
 
 @capability_required(VIEW_LEDGER)

@@ -11,6 +11,7 @@ from encaisse.accounts.capabilities import MANAGE_SETTINGS, VIEW_LEDGER, has_cap
 from encaisse.audit.selectors import audit_history_for
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
+from encaisse.core.forms import form_errors
 from encaisse.customers.selectors import access_customer
 
 from ..penalties import contractual_rate_below_floor
@@ -32,15 +33,6 @@ from ..settings_selectors import (
     scenario_list,
     segment_mapping,
 )
-
-
-def form_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @capability_required(VIEW_LEDGER)

@@ -8,24 +8,14 @@ does it each morning) and print how many customers are flagged.
 ``services/imports.py`` for the columns); on any error nothing is kept, every error is printed
 as ``FILE:LINE: column: message`` and the command exits with status 1."""
 
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from encaisse.core.dates import today
+from encaisse.core.commands import add_as_of, as_of_date
 from encaisse.disputes.services import abuse_scores_refresh, disputes_escalate
 from encaisse.disputes.services.imports import DisputeImportError, disputes_import
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("--as-of expects a date as YYYY-MM-DD, not %(text)r.") % {"text": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -37,11 +27,11 @@ class Command(BaseCommand):
         escalate = subcommands.add_parser(
             "escalate", help="escalate disputes at risk or late", called_from_command_line=False
         )
-        escalate.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (today)")
+        add_as_of(escalate)
         score = subcommands.add_parser(
             "score", help="refresh the customers' abuse scores", called_from_command_line=False
         )
-        score.add_argument("--as-of", dest="as_of", help="the date, YYYY-MM-DD (today)")
+        add_as_of(score)
         load = subcommands.add_parser(
             "import", help="register disputes from a CSV file", called_from_command_line=False
         )
@@ -49,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["subcommand"] == "escalate":
-            as_of = _date(options["as_of"]) if options["as_of"] else today()
+            as_of = as_of_date(options["as_of"])
             counts = disputes_escalate(as_of=as_of)
             self.stdout.write(
                 _(
@@ -65,7 +55,7 @@ class Command(BaseCommand):
             )
             return
         if options["subcommand"] == "score":
-            as_of = _date(options["as_of"]) if options["as_of"] else today()
+            as_of = as_of_date(options["as_of"])
             refresh = abuse_scores_refresh(as_of=as_of)
             self.stdout.write(
                 _(

@@ -7,29 +7,19 @@ promise), ``channel``, ``invoices`` (``number``, ``amount_due``) and ``total``, 
 strings with two decimals; ``amount_due`` is the open amount net of blocked (disputed) amounts,
 penalties excluded. Without it, a summary for people. A bad date exits with status 1."""
 
-import datetime as dt
 import json
 from collections import Counter
 from functools import partial
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from encaisse.core.dates import today
+from encaisse.core.commands import add_as_of, as_of_date
 from encaisse.dunning.choices import Channel
 from encaisse.dunning.services import dunning_run_generate
 
 JSON_BATCH = 2000  # actions written at a time
 dumps = partial(json.dumps, ensure_ascii=False)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("--as-of expects a date as YYYY-MM-DD, not %(text)r.") % {"text": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -43,12 +33,12 @@ class Command(BaseCommand):
         run = subcommands.add_parser(
             "run", help="create the actions due on a date", called_from_command_line=False
         )
-        run.add_argument("--as-of", dest="as_of", help="the run's date, YYYY-MM-DD (today)")
+        add_as_of(run, "the run's date, YYYY-MM-DD (today)")
         run.add_argument("--dry-run", action="store_true", help="show, write nothing")
         run.add_argument("--json", action="store_true", help="print the actions as JSON")
 
     def handle(self, *args, **options):
-        as_of = _date(options["as_of"]) if options["as_of"] else today()
+        as_of = as_of_date(options["as_of"])
         if options["json"]:
             dunning_run_generate(
                 as_of=as_of, dry_run=options["dry_run"], on_actions=self.write_json
