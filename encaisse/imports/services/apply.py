@@ -425,17 +425,26 @@ def _write_payments(db: _Params) -> None:
 
 
 def _settle_missing(db: _Params) -> tuple[int, int]:
-    """Snapshot: what file imports brought in and this file no longer lists is no longer open."""
+    """Snapshot: what file imports brought in and this file no longer lists is no longer open.
+
+    The documents to settle are a set difference (``EXCEPT``): the open ones file imports
+    brought in, minus the staging rows' targets. Both sides are read once whatever the planner
+    believes. Written as ``NOT EXISTS``, PostgreSQL planned a nested loop that scanned the
+    staging table once per open invoice when the ledger had no statistics yet (just filled,
+    autovacuum not yet by): 172 s instead of 0.1 s for a re-import of 100k invoices
+    (docs/benchmarks.md)."""
     sources = list(FILE_SOURCES)
     invoices = execute(
         """
         UPDATE receivables_invoice
         SET status = %s, open_amount = 0, settled_on = %s, import_batch_id = %s, updated_at = %s
-        WHERE status = %s AND source IN (%s, %s, %s)
-          AND NOT EXISTS (
-              SELECT 1 FROM encaisse_import_stage AS s
-              WHERE s.target_id = receivables_invoice.id AND s.kind IN ('invoice', 'credit_note')
-          )
+        FROM (
+            SELECT id FROM receivables_invoice WHERE status = %s AND source IN (%s, %s, %s)
+            EXCEPT
+            SELECT target_id FROM encaisse_import_stage
+            WHERE kind IN ('invoice', 'credit_note') AND target_id IS NOT NULL
+        ) AS gone
+        WHERE receivables_invoice.id = gone.id
         """,
         [
             InvoiceStatus.SETTLED,
@@ -449,11 +458,14 @@ def _settle_missing(db: _Params) -> tuple[int, int]:
     payments = execute(
         """
         UPDATE receivables_payment SET unallocated_amount = 0, import_batch_id = %s
-        WHERE unallocated_amount > 0 AND source IN (%s, %s, %s)
-          AND NOT EXISTS (
-              SELECT 1 FROM encaisse_import_stage AS s
-              WHERE s.target_id = receivables_payment.id AND s.kind = 'payment'
-          )
+        FROM (
+            SELECT id FROM receivables_payment
+            WHERE unallocated_amount > 0 AND source IN (%s, %s, %s)
+            EXCEPT
+            SELECT target_id FROM encaisse_import_stage
+            WHERE kind = 'payment' AND target_id IS NOT NULL
+        ) AS gone
+        WHERE receivables_payment.id = gone.id
         """,
         [db.batch_id, *sources],
     )
