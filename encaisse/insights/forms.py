@@ -12,7 +12,13 @@ from .models import InsightsSettings
 from .queries import Scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PERIODS = [(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))]
+PERIODS = [
+    (1, _("1 month")),
+    (3, _("3 months")),
+    (6, _("6 months")),
+    (12, _("12 months")),
+    (24, _("24 months")),
+]
 
 
 class InsightsFilterForm(forms.Form):

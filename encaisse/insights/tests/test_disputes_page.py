@@ -220,3 +220,25 @@ def test_the_form_offers_a_department_member_their_own_department(department_cli
     options = html.split('id="id_department"')[1].split("</select>")[0]
     assert "Facturation" in options and "Logistique" not in options
     assert Department.objects.filter(code="logistics").exists()
+
+
+def test_the_department_narrows_the_dashboards_disputes_due_and_says_so(manager_client):
+    from encaisse.insights.tests.ledger import AS_OF as LEDGER_AS_OF
+    from encaisse.insights.tests.ledger import worked_ledger
+
+    worked_ledger()  # one dispute (reason A1: billing) past its target date
+    query = {"as_of": LEDGER_AS_OF.isoformat()}
+    html = manager_client.get("/insights/", {**query, "department": "billing"}).content.decode()
+    assert 'data-work="disputes">1<' in html
+    assert 'data-kpi="receivables">100\u202f000,00 €' in html  # the ledger ignores it
+    assert 'id="department-note"' in html
+    html = manager_client.get("/insights/", {**query, "department": "logistics"}).content.decode()
+    assert 'data-work="disputes">0<' in html
+
+
+@pytest.mark.parametrize("url", ["/insights/", "/insights/dso/", "/insights/dunning/", URL])
+def test_every_insights_page_shares_the_tabs_and_the_filters(manager_client, url):
+    html = manager_client.get(url).content.decode()
+    assert 'id="insights-tabs"' in html and 'id="insights-disputes-tab"' in html
+    for field in ("as_of", "months", "segment", "collector", "department"):
+        assert f'id="id_{field}"' in html
