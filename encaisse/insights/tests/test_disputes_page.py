@@ -242,3 +242,10 @@ def test_every_insights_page_shares_the_tabs_and_the_filters(manager_client, url
     assert 'id="insights-tabs"' in html and 'id="insights-disputes-tab"' in html
     for field in ("as_of", "months", "segment", "collector", "department"):
         assert f'id="id_{field}"' in html
+
+
+def test_a_department_member_reaches_the_page_from_the_menu(department_client):
+    html = department_client.get("/").content.decode()
+    assert 'id="nav-insights-disputes" href="/insights/disputes/"' in html or (
+        'href="/insights/disputes/" id="nav-insights-disputes"' in html
+    )
