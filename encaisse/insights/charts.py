@@ -219,13 +219,13 @@ def hbar_chart(
     plot_w = WIDTH - HBAR_LEFT - RIGHT - 40
     bottom = height - BOTTOM
     body = []
-    for i in range(5):
-        x = HBAR_LEFT + plot_w * i / 4
+    for i in range(6):  # fifths: whole steps for a top of 1, 2, 2.5 or 5 x 10^n
+        x = HBAR_LEFT + plot_w * i / 5
         body.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{bottom}" '
             f'stroke="{"#888" if i == 0 else "#ddd"}" stroke-width="1"/>'
             f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" {FONT}>'
-            f"{_number(top * i / 4, formatter)}</text>"
+            f"{_number(top * i / 5, formatter)}</text>"
         )
     bar_h = HBAR_ROW * 0.7 / max(len(series), 1)
     for i, label in enumerate(labels):
@@ -269,7 +269,8 @@ def pareto_chart(
     """A Pareto chart: bars largest first (labelled by rank, the names in the table beside
     it), the cumulative share as a line on a 0-100 % scale on the right, and the 80 % mark.
     ``cumulative`` holds fractions (0.8 = 80 %)."""
-    top = nice_ceiling(max((float(v) for v in values), default=0))
+    # Four whole gridline steps (the right axis is in quarters): 26 disputes -> 0-40 by 10.
+    top = 4 * nice_ceiling(max((float(v) for v in values), default=0) / 4)
     plot_w, plot_h = WIDTH - LEFT - RIGHT - 30, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(values), 1)
     ranks = [str(rank) for rank in range(1, len(values) + 1)]

@@ -122,7 +122,7 @@ def flow_chart(flow: list[MonthFlow]):
         labels=labels,
         series=[
             Series(_("Raised"), [f.raised_amount for f in flow]),
-            Series(_("Resolved"), [f.resolved_amount for f in flow]),
+            Series(_("Disputes resolved"), [f.resolved_amount for f in flow]),
         ],
         x_label=_("Month"),
         y_label=_("Amount (€)"),

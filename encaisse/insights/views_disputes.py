@@ -6,6 +6,7 @@ administrators, and department members, whose figures cover their department's d
 (the statistics selectors scope by user). The filters are the insights pages' own: the period
 is on the date raised."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -20,6 +21,7 @@ from encaisse.core.exports import csv_response, xlsx_response
 from . import disputes_page
 from .disputes import PAGE_ROWS, disputes_overview, stats_filters
 from .forms import InsightsFilterForm
+from .tables import _amount
 
 EXPORTERS = {"csv": csv_response, "xlsx": xlsx_response}
 
@@ -58,6 +60,8 @@ def disputes_dashboard(request):
         "query": request.GET.urlencode(),
         "overview": overview,
         "total": overview.total,
+        # cash-days in whole euro-days, grouped as the amounts are
+        "cash_days": _amount(overview.total.cash_days.quantize(Decimal(1), ROUND_HALF_UP)),
         "groups": {
             key: rows[:PAGE_ROWS] for key, rows in overview.groups.items() if key != "customer"
         },
