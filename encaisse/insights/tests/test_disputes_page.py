@@ -249,3 +249,22 @@ def test_a_department_member_reaches_the_page_from_the_menu(department_client):
     assert 'id="nav-insights-disputes" href="/insights/disputes/"' in html or (
         'href="/insights/disputes/" id="nav-insights-disputes"' in html
     )
+
+
+def test_the_page_reads_a_fixed_number_of_statements(manager_client, collector):
+    """Six statistics statements (two on SQLite, with its percentile counts) and a few more,
+    however many disputes and customers: nothing is read per row."""
+    stats_fixture.build(collector)
+    manager_client.get(URL)  # the session and the caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        manager_client.get(URL, {"as_of": AS_OF.isoformat()})
+    for n in range(3):  # three more customers with a dispute each
+        customer = stats_fixture.make_customer(f"X{n}", f"Client {n}")
+        invoice = stats_fixture.make_invoice(customer, f"X{n}", "100.00")
+        stats_fixture.open_dispute(collector, customer=customer, lines=[(invoice, "10.00")])
+    with CaptureQueriesContext(connection) as again:
+        manager_client.get(URL, {"as_of": AS_OF.isoformat()})
+    assert len(again) == len(first) <= 40
