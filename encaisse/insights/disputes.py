@@ -26,6 +26,7 @@ from encaisse.disputes.statistics import (
 )
 from encaisse.disputes.statistics.groups import YearMonth
 from encaisse.disputes.statistics.local_date import LocalDate
+from encaisse.disputes.statistics.trend import TrendRow
 
 from .queries import Scope, cents
 
@@ -40,6 +41,7 @@ def stats_filters(
     """The insights filters as the statistics' own: disputes raised in the period."""
     segment = None
     if scope.segment_id is not None:
+        # The form checked the segment exists; a deleted one matches nothing ("-").
         segment = Segment.objects.filter(pk=scope.segment_id).values_list("code", flat=True)
         segment = segment.first() or "-"
     return StatsFilters(
@@ -148,7 +150,7 @@ class TopCause:
     amount: Decimal
     count: int
     cash_days: Decimal
-    trend: object = None
+    trend: TrendRow | None = None
 
     @property
     def change(self) -> float | None:
