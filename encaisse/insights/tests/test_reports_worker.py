@@ -7,10 +7,12 @@ retried with backoff and shown."""
 import datetime as dt
 import email
 import io
+import threading
 from email import policy
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -174,3 +176,33 @@ def test_a_failed_rendering_is_retried_with_backoff(recipients, monkeypatch, smt
     assert len(monthly_reports_process(now=later)) == 2
     deliveries_send_due(worker="w1", now=later)
     assert len(smtp_server.messages) == 2
+
+
+def test_two_worker_threads_send_each_email_once_on_postgresql(recipients, smtp_server):
+    """Real concurrency: two threads (two connections) process and send at the same moment;
+    PostgreSQL's row locks let one claim win each report and each email."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is not shared between threads")
+    monthly_reports_plan(month=DECEMBER)
+    barrier, claimed = threading.Barrier(2), []
+
+    def worker(name):
+        try:
+            barrier.wait()
+            claimed.extend(monthly_reports_process())
+            barrier.wait()
+            deliveries_send_due(worker=name)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(report.language for report in claimed) == ["en", "fr"]
+    assert ReportDelivery.objects.count() == 2
+    assert sorted(e.rcpt_tos[0] for e in smtp_server.messages) == [
+        "john@encaisse.example",
+        "mathilde@encaisse.example",
+    ]
