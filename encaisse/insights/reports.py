@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from encaisse.accounts.choices import Role
@@ -191,6 +192,12 @@ def monthly_reports_process(*, now: dt.datetime | None = None) -> list[MonthlyRe
 
 
 # Reads -----------------------------------------------------------------------------------------
+
+
+def access_monthly_report(user, report_id: int) -> MonthlyReport:
+    """A report to download: every ledger user sees every report (the view checks the
+    capability); 404 for a missing one."""
+    return get_object_or_404(MonthlyReport, pk=report_id)
 
 
 def monthly_report_list(*, limit: int = 36) -> list[MonthlyReport]:

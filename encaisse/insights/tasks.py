@@ -3,6 +3,7 @@ that retries its generation and sends its emails."""
 
 from django_tasks import task
 
+from encaisse.core.dates import today
 from encaisse.core.models import ScheduledRun
 
 from .report_mail import deliveries_send_due
@@ -14,8 +15,6 @@ JOB = "monthly-report"
 def _reported_month():
     """The month before the slot this run stands for (not before the day the task runs: a
     queue that ran late on the 2nd still reports the month before the 1st)."""
-    from encaisse.core.dates import today
-
     run = ScheduledRun.objects.filter(job=JOB).order_by("-slot").first()
     return previous_month(local_date(run.slot) if run else today())
 

@@ -4,7 +4,7 @@ administrators)."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,8 +14,8 @@ from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 
 from .forms_reports import ReportGenerateForm, ReportRecipientsForm
-from .models_reports import MonthlyReport
 from .reports import (
+    access_monthly_report,
     monthly_report_generate,
     monthly_report_list,
     previous_month,
@@ -43,7 +43,7 @@ def reports_page(request):
 
 @capability_required(VIEW_LEDGER)
 def report_download(request, report_id: int):
-    report = get_object_or_404(MonthlyReport, pk=report_id)
+    report = access_monthly_report(request.user, report_id)
     if not report.file:
         raise Http404("This report has no PDF yet.")
     return FileResponse(
