@@ -35,3 +35,59 @@ class InsightsSettings(models.Model):
 
     def __str__(self):
         return "DSO settings"
+
+
+# Monthly snapshots (snapshots.py builds them; queries.py reads them) ----------------------------
+# Kept per (segment, collector) of the customers, not per customer: at 1M invoices over 100k
+# customers a per-customer month row is about as many rows as invoices (docs/benchmarks.md).
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class SnapshotMonth(models.Model):
+    """One closed month of the customers of a (segment, collector) pair: the revenue incl. tax
+    issued in it and the receivables at its last day, as the live computation reconstructs
+    them."""
+
+    month = models.DateField()  # its first day
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    revenue = models.DecimalField(**AMOUNT)
+    owed = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insights_snapshot_month_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotDay(models.Model):
+    """Invoices settled on one day of a closed month, per (segment, collector): their amount
+    and their amount times their days late (paying early counts 0)."""
+
+    day = models.DateField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    late_weighted = models.DecimalField(max_digits=22, decimal_places=2)
+    late_amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="insights_snapshot_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotState(models.Model):
+    """One row: which months the snapshots cover and what the ledger held when they were built
+    (the largest ids and the customers' assignment), so a reader knows whether they still
+    hold."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    built_at = models.DateTimeField()
+    watermark = models.CharField(max_length=200)
+
+    def __str__(self):
+        return f"{self.first_month:%Y-%m}..{self.last_month:%Y-%m}"
