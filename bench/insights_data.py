@@ -7,12 +7,12 @@ actions, written straight with SQL (not timed).
 
 On a migrated empty database (the command migrates it): the dunning benchmark's ledger
 (``bench.dunning.build_ledger``: N open invoices over N/10 customers, 10 collectors, the four
-shipped segments), then spread over the 24 months before 30 November 2026 (invoice ``i`` moved
-back ``i mod 24`` months), nine in ten invoices due before 1 September 2026 settled -15 to 44 days after
-its due date (``i mod 60 - 15``, at most the as-of date; paying early happens); the disputes
-history of ``bench/disputes_data.py`` (100k disputes) is written before that spread; then 2M done dunning actions: two per
-invoice among the first N (the scenario's first two steps, 10 and 25 days after the due date),
-each with its one invoice line."""
+shipped segments) and the disputes history of ``bench/disputes_data.py`` (100k disputes, on
+open invoices); then the ledger is spread over the 24 months before 30 November 2026 (invoice
+``i`` moved back ``i mod 24`` months) and nine in ten invoices due before 1 September 2026 are
+settled ``i mod 60 - 15`` days after their due date (at most the as-of date: some pay early);
+then 2M done dunning actions: two per invoice among the first N/2 (the first scenario's first
+two steps), each with its one invoice line."""
 
 import argparse
 import datetime as dt
@@ -60,21 +60,17 @@ def _actions(cursor, n_actions: int) -> None:
     steps = cursor.fetchall()
     per_step = n_actions // len(steps)
     for step_id, offset, channel in steps:
+        postgres = cursor.db.vendor == "postgresql"
+        due_on = (
+            f"due_date + {abs(offset)}" if postgres else f"date(due_date, '+{abs(offset)} days')"
+        )
         # Fragments are constants and integers read from the database.
         cursor.execute(
-            "INSERT INTO dunning_action (source, channel, status, priority, due_on, total, "
+            "INSERT INTO dunning_action (source, channel, status, priority, due_on, total, "  # noqa: S608
             "include_penalties, notes, created_at, done_at, customer_id, step_id, outcome, "
-            "template_code) "
-            f"SELECT 'scenario', '{channel}', 'done', 1, due_date + {abs(offset)}, amount, "
-            "FALSE, '', '2026-11-30 06:00:00', '2026-11-30 06:00:00', customer_id, "
-            f"{step_id}, '', '' FROM receivables_invoice ORDER BY id LIMIT {per_step}"  # noqa: S608
-            if cursor.db.vendor == "postgresql"
-            else "INSERT INTO dunning_action (source, channel, status, priority, due_on, total, "
-            "include_penalties, notes, created_at, done_at, customer_id, step_id, outcome, "
-            "template_code) "
-            f"SELECT 'scenario', '{channel}', 'done', 1, date(due_date, '+{abs(offset)} days'), "
-            "amount, 0, '', '2026-11-30 06:00:00', '2026-11-30 06:00:00', customer_id, "
-            f"{step_id}, '', '' FROM receivables_invoice ORDER BY id LIMIT {per_step}"  # noqa: S608
+            f"template_code) SELECT 'scenario', '{channel}', 'done', 1, {due_on}, amount, "
+            f"{'FALSE' if postgres else '0'}, '', '2026-11-30 06:00:00', '2026-11-30 06:00:00', "
+            f"customer_id, {step_id}, '', '' FROM receivables_invoice ORDER BY id LIMIT {per_step}"
         )
         cursor.execute("SELECT MIN(id) FROM receivables_invoice")
         first_invoice = cursor.fetchone()[0]
@@ -82,8 +78,8 @@ def _actions(cursor, n_actions: int) -> None:
         first_action = cursor.fetchone()[0]
         # Actions were inserted in invoice order: the n-th action of the step dunned invoice n.
         cursor.execute(
-            "INSERT INTO dunning_actioninvoice (amount_due, action_id, invoice_id, step_id) "
-            f"SELECT total, id, id - {first_action} + {first_invoice}, step_id "  # noqa: S608
+            "INSERT INTO dunning_actioninvoice (amount_due, action_id, invoice_id, step_id) "  # noqa: S608
+            f"SELECT total, id, id - {first_action} + {first_invoice}, step_id "
             f"FROM dunning_action WHERE step_id = {step_id} AND total > 0"
         )
 
