@@ -161,11 +161,77 @@ def _db_date(value: dt.date):
     return connection.ops.adapt_datefield_value(value)
 
 
-def position(*, as_of: dt.date, scope: Scope) -> Position:
+def _by_pair(rows, scope: Scope, group: str | None) -> dict:
+    """Rows ``(segment id, collector id, *values)`` of the whole ledger narrowed to ``scope``
+    and summed per group key: ``{key: [values]}``."""
+    column = {None: None, "segment": 0, "collector": 1}[group]
+    result: dict = {}
+    for row in rows:
+        if scope.segment_id is not None and row[0] != scope.segment_id:
+            continue
+        if scope.collector_id is not None and row[1] != scope.collector_id:
+            continue
+        key = None if column is None else row[column]
+        before = result.get(key) or [ZERO] * (len(row) - 2)
+        result[key] = [a + b for a, b in zip(before, row[2:], strict=True)]
+    return result
+
+
+def _open_pairs(day: dt.date) -> list[tuple]:
+    """``(segment, collector, open, overdue open, cash, cash before)`` on ``day`` from today on,
+    per (segment, collector) of the whole ledger: the open documents from the covering index,
+    the unallocated cash. Once per request (``request_memo``)."""
+
+    def compute():
+        hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+        sql = f"""
+            SELECT c.segment_id, c.collector_id,
+                   CAST(ROUND(SUM(i.open_amount) * 100) AS BIGINT),
+                   CAST(ROUND(SUM(CASE WHEN i.due_date < %s THEN i.open_amount ELSE 0 END) * 100)
+                        AS BIGINT)
+            FROM receivables_invoice i{hint}
+            JOIN customers_customer c ON c.id = i.customer_id
+            WHERE i.status = '{InvoiceStatus.OPEN}' AND i.issue_date <= %s
+            GROUP BY c.segment_id, c.collector_id
+        """  # noqa: S608
+        pairs: dict = defaultdict(lambda: [ZERO] * 4)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_db_date(day), _db_date(day)])
+            for segment_id, collector_id, total, overdue in cursor.fetchall():
+                pairs[(segment_id, collector_id)][0] = Decimal(total or 0).scaleb(-2)
+                pairs[(segment_id, collector_id)][1] = Decimal(overdue or 0).scaleb(-2)
+        cash = (
+            Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=day)
+            .values_list("customer__segment_id", "customer__collector_id")
+            .order_by()
+            .annotate(
+                total=_money("unallocated_amount"),
+                before=_money(
+                    Case(
+                        When(received_on__lt=day, then=F("unallocated_amount")),
+                        default=Value(ZERO),
+                    )
+                ),
+            )
+        )
+        for segment_id, collector_id, total, before in cash:
+            pairs[(segment_id, collector_id)][2] = cents(total)
+            pairs[(segment_id, collector_id)][3] = cents(before)
+        return [(*pair, *values) for pair, values in pairs.items()]
+
+    return snapshots.request_memo(("open", day), compute)
+
+
+def position(*, as_of: dt.date, scope: Scope, snapshot=None) -> Position:
     """Receivables (encours) and overdue on ``as_of``: documents owed that day, overdue when
     their due date has passed; unallocated cash is deducted from both (from overdue when
     received before that day, as the aged balance does). Documents settled after ``as_of`` are
-    read only for a past date."""
+    read only for a past date. With a fresh ``snapshot`` (today or later), from the figures per
+    (segment, collector) a page reads once."""
+    if snapshot is not None and as_of >= today():
+        values = _by_pair(_open_pairs(as_of), scope, None).get(None) or [ZERO] * 4
+        total, overdue, cash, before = values
+        return Position(receivables=cents(total - cash), overdue=cents(overdue - before))
     lookups = scope.customer_lookups()
     receivables, overdue = _open_position(as_of, scope)
     if as_of < today():
@@ -268,7 +334,12 @@ def receivables_at(
             return dict(result)
     lookups = scope.customer_lookups()
     key = GROUPS[group] if group else None
-    if snapshot is not None and min(days) >= today():
+    if snapshot is not None and min(days) >= today() and group != "customer":
+        for day in days:
+            for group_key, values in _by_pair(_open_pairs(day), scope, group).items():
+                result[(group_key, day)] += cents(values[0] - values[2])
+        return dict(result)
+    if min(days) >= today():
         result.update(_receivables_now(days, scope, key, group))
         return dict(result)
     earliest, latest = min(days), max(days)
@@ -362,12 +433,16 @@ def _lateness_live(start, end, scope: Scope, key: str | None, customers=None) ->
     late = Greatest(DaysBetween("settled_on", "due_date"), Value(0))
     weighted = ExpressionWrapper(F("amount") * late, output_field=MONEY)
     aggregates = {"weighted": _money(weighted), "total": _money("amount")}
+    fields = key.split("|") if key else []
     if key:
-        rows = invoices.values(key).order_by().annotate(**aggregates)
+        rows = invoices.values(*fields).order_by().annotate(**aggregates)
     else:
         rows = [invoices.aggregate(**aggregates)]
     return {
-        (row.get(key) if key else None): (Decimal(row["weighted"]), Decimal(row["total"]))
+        (tuple(row[f] for f in fields) if len(fields) > 1 else row.get(key) if key else None): (
+            Decimal(row["weighted"]),
+            Decimal(row["total"]),
+        )
         for row in rows
     }
 
@@ -396,7 +471,21 @@ def average_days_late(
                 )
                 if a <= b
             ]
-    parts.extend(_lateness_live(a, b, scope, key, customers) for a, b in ranges)
+    if snapshot is not None and group != "customer":
+        # Once per request per range, per (segment, collector), whatever the scope and grouping.
+        for low, high in ranges:
+            pairs = snapshots.request_memo(
+                ("late", low, high),
+                lambda low=low, high=high: [
+                    (pair[0], pair[1], *values)
+                    for pair, values in _lateness_live(
+                        low, high, Scope(), "customer__segment_id|customer__collector_id"
+                    ).items()
+                ],
+            )
+            parts.append({k: tuple(v) for k, v in _by_pair(pairs, scope, group).items()})
+    else:
+        parts.extend(_lateness_live(a, b, scope, key, customers) for a, b in ranges)
     totals: dict = {}
     for part in parts:
         for group_key, (weighted, total) in part.items():

@@ -108,7 +108,7 @@ def kpis(*, as_of: dt.date | None = None, scope: Scope | None = None) -> Kpis:
     scope = scope or Scope()
     settings = insights_settings_get()
     snapshot = snapshots.fresh_state()
-    position = queries.position(as_of=as_of, scope=scope)
+    position = queries.position(as_of=as_of, scope=scope, snapshot=snapshot)
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
     revenue = queries.monthly_revenue(
         start=windows[-1].start, end=as_of, scope=scope, snapshot=snapshot

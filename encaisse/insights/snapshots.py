@@ -22,9 +22,11 @@ definitions, summed by month and group instead of by day and customer."""
 
 import calendar
 import datetime as dt
+import threading
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.db.models import Case, CharField, ExpressionWrapper, F, Max, Q, Value, When
 from django.db.models.functions import Greatest
@@ -72,9 +74,50 @@ def watermark() -> str:
     return ":".join(str(part) for part in parts)
 
 
+class _RequestMemo(threading.local):
+    """``fresh_state``'s answer for the rest of the web request that first asked (a page calls
+    several selectors: one check, not one each). Outside a request nothing is kept."""
+
+    active = False
+    state = None
+    known = False
+    figures: dict = {}
+
+    def start(self, **kwargs):
+        self.active, self.known, self.state, self.figures = True, False, None, {}
+
+    def stop(self, **kwargs):
+        self.active, self.known, self.state, self.figures = False, False, None, {}
+
+
+def request_memo(key, compute):
+    """``compute()``, kept for the rest of the web request under ``key`` (the live figures of
+    the current month that several selectors of a page need, read once per (segment,
+    collector)); computed each time outside a request."""
+    if not _memo.active:
+        return compute()
+    if key not in _memo.figures:
+        _memo.figures[key] = compute()
+    return _memo.figures[key]
+
+
+_memo = _RequestMemo()
+request_started.connect(_memo.start, dispatch_uid="insights-snapshots-start")
+request_finished.connect(_memo.stop, dispatch_uid="insights-snapshots-stop")
+
+
 def fresh_state() -> SnapshotState | None:
     """The snapshots' state when they cover up to last month and the ledger has not moved since
-    they were built; None otherwise (the caller computes live)."""
+    they were built; None otherwise (the caller computes live). Checked once per request."""
+    if _memo.active and _memo.known:
+        return _memo.state
+    state = _fresh_state()
+    if _memo.active:
+        _memo.known, _memo.state = True, state
+    return state
+
+
+def _fresh_state() -> SnapshotState | None:
     state = SnapshotState.objects.filter(pk=1).first()
     if state is None or state.last_month != month_add(today().replace(day=1), -1):
         return None
@@ -240,6 +283,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
     there are. A few GROUP BY queries over the ledger; the worker's job and ``encaisse
     insights snapshot`` call it."""
+    _memo.known = False
     mark = watermark()
     last = month_add(today().replace(day=1), -1)
     first = month_add(last, -(months - 1))
