@@ -63,8 +63,9 @@ class SnapshotMonth(models.Model):
 
 
 class SnapshotDay(models.Model):
-    """Invoices settled on one day of a closed month, per (segment, collector): their amount
-    and their amount times their days late (paying early counts 0)."""
+    """Invoices settled on one day (from the first snapshotted month on, the current month's
+    too), per (segment, collector): their amount and their amount times their days late (paying
+    early counts 0)."""
 
     day = models.DateField()
     segment_id = models.BigIntegerField(null=True)

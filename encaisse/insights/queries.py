@@ -31,7 +31,6 @@ from django.db.models.functions import Coalesce, Greatest
 from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 from encaisse.disputes.choices import ACTIVE_STATUSES
-from encaisse.disputes.models import Dispute
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Invoice, Payment
 
@@ -307,6 +306,44 @@ def _receivables_now(days: list[dt.date], scope: Scope, key: str | None, group) 
     return result
 
 
+def top_receivables_now(day: dt.date, *, scope: Scope, limit: int) -> dict:
+    """``{(customer id, day): receivables}`` of a set of customers that holds the ``limit``
+    largest receivables on ``day`` (today or later): the ``limit + k`` largest open amounts,
+    ``k`` the number of customers with unallocated cash (a customer without cash owes its open
+    amount, so no one outside the set can owe more than ``limit`` customers of it). One query
+    over the covering index, sorted and cut in SQL."""
+    lookups = scope.customer_lookups()
+    cash = dict(
+        Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=day, **lookups)
+        .values_list("customer_id")
+        .order_by()
+        .annotate(total=_money("unallocated_amount"))
+    )
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    params, where = [_db_date(day)], ""
+    lookups = scope.customer_lookups(prefix="")
+    if lookups:
+        customers = Customer.objects.filter(**lookups).values("pk")
+        subquery, subquery_params = customers.query.sql_with_params()
+        where = f" AND customer_id IN ({subquery})"
+        params.extend(subquery_params)
+    params.append(limit + len(cash))
+    # Fragments are constants; values are parameters.
+    sql = f"""
+        SELECT customer_id, CAST(ROUND(SUM(open_amount) * 100) AS BIGINT) AS total
+        FROM receivables_invoice{hint}
+        WHERE status = '{InvoiceStatus.OPEN}' AND issue_date <= %s{where}
+        GROUP BY customer_id ORDER BY total DESC LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        (customer_id, day): cents(Decimal(total or 0).scaleb(-2)) - cents(cash.get(customer_id))
+        for customer_id, total in rows
+    }
+
+
 def receivables_at(
     days: list[dt.date], *, scope: Scope, group: str | None = None, snapshot=None
 ) -> dict:
@@ -319,7 +356,7 @@ def receivables_at(
     if snapshot is not None and group != "customer":
         ends = {
             snapshots.month_last_day(month): month
-            for month in snapshots.covered_months(snapshot, min(days), max(days))
+            for month in snapshots.covered_months(snapshot, min(days).replace(day=1), max(days))
         }
         stored = [day for day in days if day in ends]
         owed = snapshots.month_figures(
@@ -459,8 +496,8 @@ def average_days_late(
     parts = []
     ranges = [(start, as_of)]
     if snapshot is not None and group != "customer":
-        low = max(start, snapshot.first_month)
-        high = min(as_of, snapshots.month_last_day(snapshot.last_month))
+        # The settlements of every day from the first month on, this month's included.
+        low, high = max(start, snapshot.first_month), as_of
         if low <= high:
             parts.append(snapshots.lateness(low, high, scope=scope, group=group))
             ranges = [
@@ -498,11 +535,27 @@ def average_days_late(
 
 
 def disputed_amount(*, as_of: dt.date, scope: Scope) -> Decimal:
-    """What active disputes raised by ``as_of`` contest (their ``disputed_total``)."""
-    disputes = Dispute.objects.filter(
-        status__in=ACTIVE_STATUSES, raised_on__lte=as_of, **scope.customer_lookups()
-    )
-    return cents(disputes.aggregate(total=_money("disputed_total"))["total"])
+    """What active disputes raised by ``as_of`` contest (their ``disputed_total``), read through
+    the partial index of active disputes: the statuses are literals so that SQLite can prove it
+    applies (as the disputes worklist does)."""
+    hint = " INDEXED BY dispute_deadline_idx" if connection.vendor == "sqlite" else ""
+    statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
+    params, where = [_db_date(as_of)], ""
+    lookups = scope.customer_lookups(prefix="")
+    if lookups:
+        customers = Customer.objects.filter(**lookups).values("pk")
+        subquery, subquery_params = customers.query.sql_with_params()
+        where = f" AND customer_id IN ({subquery})"
+        params.extend(subquery_params)
+    # Fragments are constants; values are parameters.
+    sql = f"""
+        SELECT CAST(ROUND(SUM(disputed_total) * 100) AS BIGINT)
+        FROM disputes_dispute{hint}
+        WHERE status IN ({statuses}) AND raised_on <= %s{where}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cents(Decimal(cursor.fetchone()[0] or 0).scaleb(-2))
 
 
 def group_labels(group: str, keys) -> dict:

@@ -202,14 +202,16 @@ def dso_by(
     settings = insights_settings_get()
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
     snapshot = snapshots.fresh_state()
-    owed = queries.receivables_at([as_of], scope=scope, group=group, snapshot=snapshot)
     customers = None
-    if group == "customer" and snapshot is not None:
+    if group == "customer" and as_of >= today():
         # The largest receivables first: when enough customers owe something, the ranking needs
         # no revenue, and revenue and lateness are read for the ranked customers alone.
+        owed = queries.top_receivables_now(as_of, scope=scope, limit=limit)
         owing = [key for (key, _day), amount in owed.items() if amount > 0]
         if len(owing) >= limit:
             customers = sorted(owing, key=lambda k: (-owed[(k, as_of)], k))[:limit]
+    if customers is None:
+        owed = queries.receivables_at([as_of], scope=scope, group=group, snapshot=snapshot)
     figures = {"start": windows[-1].start, "end": as_of, "scope": scope, "group": group}
     revenue = queries.monthly_revenue(**figures, snapshot=snapshot, customers=customers)
     late = queries.average_days_late(

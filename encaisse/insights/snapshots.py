@@ -3,18 +3,21 @@ closed month, stored per (segment, collector) of the customers so that the pages
 hundred small rows instead of every invoice of the last 24 months.
 
 Three tables (``models.py``): ``SnapshotMonth`` (revenue issued in the month, receivables at its
-last day), ``SnapshotDay`` (invoices settled that day: amount and amount × days late, for the
-365-day average days late, whose window rarely starts on the 1st) and ``SnapshotState`` (the
-months covered and the watermark of the ledger they were built from).
+last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount and amount × days
+late, for the 365-day average days late, whose window rarely starts on the 1st) and
+``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
+What is computed live: the current month's revenue (an index range) and the open position on
+the date (the covering index of open invoices), once per request.
 
 They are built by ``snapshots_build`` (``encaisse insights snapshot [--rebuild]``, the worker's
 ``insights-snapshots`` job) for the ``MONTHS`` months before the current one, from a handful of
 GROUP BY queries over the ledger. They hold as long as the watermark does: the largest invoice,
 payment, allocation and import batch ids and a fingerprint of the customers' segment and
-collector. A new document (a back-dated import, an API invoice), a payment, an allocation or a
-customer moved to another collector changes it: readers then compute live (``fresh_state``
-answers None) until the job, every 10 minutes, rebuilds them. An edit in place of an existing
-invoice that changes none of those (an amount corrected by hand) is caught by the nightly
+collector, and the latest audited change of an invoice, a payment or a customer. A new document
+(a back-dated import, an API invoice), a payment, an allocation, an invoice settled or
+corrected by hand or a customer moved to another collector changes it: readers then compute
+live (``fresh_state`` answers None) until the job, every 10 minutes, rebuilds them. A change
+that leaves no trace there (a script writing the tables directly) waits for the nightly
 rebuild.
 
 The figures are those of the live computation (``queries.py``) to the cent: the same
@@ -32,6 +35,7 @@ from django.db.models import Case, CharField, ExpressionWrapper, F, Max, Q, Valu
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from encaisse.audit.models import AuditEntry
 from encaisse.core.dates import today
 from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
@@ -56,13 +60,21 @@ def month_key(day: dt.date) -> str:
     return day.strftime("%Y-%m")
 
 
+AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
+
+
 def watermark() -> str:
     """What the snapshots depend on beyond the closed months' dates: the largest ids of the
-    documents, payments, allocations and imports, and the customers' (segment, collector)."""
+    documents, payments, allocations and imports, the latest audited change of a document, a
+    payment or a customer (an invoice settled by hand), and the customers' (segment,
+    collector)."""
     parts = [
         model.objects.aggregate(top=Max("pk"))["top"] or 0
         for model in (Invoice, Payment, Allocation, ImportBatch)
     ]
+    for object_type in AUDITED:
+        latest = AuditEntry.objects.filter(object_type=object_type).order_by("-at", "-id")
+        parts.append(latest.values_list("pk", flat=True).first() or 0)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), SUM(id * COALESCE(segment_id, 0)), "
@@ -247,7 +259,9 @@ def _revenue(first: dt.date, last: dt.date) -> dict:
     return {((r[SEGMENT], r[COLLECTOR]), r["issued"]): cents(r["total"]) for r in rows}
 
 
-def _days(first: dt.date, last: dt.date) -> list[SnapshotDay]:
+def _days(first: dt.date) -> list[SnapshotDay]:
+    """Settlements per day from ``first`` on, the current month's too: while the watermark
+    holds, nothing has been settled since the build."""
     from .queries import MONEY, DaysBetween, _money, cents
 
     late = Greatest(DaysBetween("settled_on", "due_date"), Value(0))
@@ -257,7 +271,6 @@ def _days(first: dt.date, last: dt.date) -> list[SnapshotDay]:
             kind=InvoiceKind.INVOICE,
             amount__gt=0,
             settled_on__gte=first,
-            settled_on__lte=month_last_day(last),
         )
         .values(SEGMENT, COLLECTOR, "settled_on")
         .order_by()
@@ -310,7 +323,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     SnapshotMonth.objects.all().delete()
     SnapshotDay.objects.all().delete()
     SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
-    SnapshotDay.objects.bulk_create(_days(first, last), batch_size=2000)
+    SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,
         defaults={

@@ -7,7 +7,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from encaisse.core.dates import today
@@ -15,7 +14,7 @@ from encaisse.core.schedule import SCHEDULE
 from encaisse.imports.choices import ImportMode
 from encaisse.imports.tests.apply_builders import item, ledger, run
 from encaisse.insights.forecast import cash_forecast
-from encaisse.insights.models import SnapshotMonth
+from encaisse.insights.models import SnapshotMonth, SnapshotState
 from encaisse.insights.queries import Scope
 from encaisse.insights.selectors import dso_by, dso_series, kpis
 from encaisse.insights.snapshots import fresh_state, snapshots_build, snapshots_refresh
@@ -81,11 +80,6 @@ def _figures(as_of, scope=None):
         "customers": dso_by(group="customer", as_of=as_of, scope=scope, limit=2),
         "forecast": cash_forecast(as_of=as_of, scope=scope),
     }
-
-
-@pytest.fixture
-def collector():
-    return get_user_model().objects.create_user("collector-a", role="collector")
 
 
 @pytest.mark.parametrize("as_of", [AS_OF, None])
@@ -167,3 +161,32 @@ def test_it_schedules_the_snapshots_in_the_worker():
     jobs = {job.name: job for job in SCHEDULE}
     assert jobs["insights-snapshots"].task == "encaisse.insights.tasks.insights_snapshots_refresh"
     assert jobs["insights-snapshots-rebuild"].cron == "15 3 * * *"
+
+
+PAGE_FIGURES = {
+    "/insights/": ["kpis", "points", "forecast", "segments", "collectors"],
+    "/insights/dso/": ["kpis", "points", "customers", "segments", "collectors", "steps"],
+}
+
+
+@pytest.mark.parametrize("path", PAGE_FIGURES)
+def test_its_pages_show_the_live_figures_from_the_snapshots(manager_client, collector, path):
+    _history(collector)
+    for as_of in (AS_OF, today()):
+        url = f"{path}?as_of={as_of.isoformat()}"
+        live = manager_client.get(url).context
+        snapshots_build()
+        built = manager_client.get(url).context
+        assert fresh_state() is not None
+        assert [built[name] for name in PAGE_FIGURES[path]] == [
+            live[name] for name in PAGE_FIGURES[path]
+        ]
+        SnapshotMonth.objects.all().delete()
+        SnapshotState.objects.all().delete()
+
+
+def test_it_ranks_the_largest_receivables_today_as_the_full_ranking(collector):
+    _history(collector)
+    full = dso_by(group="customer", as_of=today(), limit=50)  # fewer owe: every customer
+    assert len(full) >= 3
+    assert dso_by(group="customer", as_of=today(), limit=2) == full[:2]
