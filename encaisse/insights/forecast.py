@@ -31,7 +31,7 @@ from encaisse.dunning.choices import PromiseStatus
 from encaisse.dunning.models import PromiseInvoice
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 
-from . import queries
+from . import queries, snapshots
 from .queries import Scope, cents
 
 WEEKS = 13
@@ -169,39 +169,50 @@ def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
     return f" AND {alias}.customer_id IN ({subquery})", list(params)
 
 
-def _grouped(as_of: dt.date, scope: Scope) -> list[tuple]:
+CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
+
+
+def delays_sql(as_of: dt.date, scope: Scope) -> tuple[str, list]:
+    """A SELECT of ``(customer_id, days)``: each customer's average days late on ``as_of``
+    (``queries.average_days_late``) rounded as ``_whole_days`` does, in integer cents: to a
+    tenth half up, then to a day half up. Customers with nothing settled are left out (0)."""
+    settled, invoice = InvoiceStatus.SETTLED, InvoiceKind.INVOICE
+    scope_s, scope_params = _scope_sql(scope, "s")
+    days = _days_late_sql()
+    sql = f"""
+        SELECT customer_id, ((20 * weighted + total) / (2 * total) + 5) / 10 AS days FROM (
+            SELECT s.customer_id,
+                   CAST(SUM({CENTS.format("s.amount")} * (CASE WHEN {days} > 0 THEN {days}
+                                                          ELSE 0 END)) AS BIGINT) AS weighted,
+                   CAST(SUM({CENTS.format("s.amount")}) AS BIGINT) AS total
+            FROM receivables_invoice s
+            WHERE s.status = '{settled}' AND s.kind = '{invoice}' AND s.amount > 0
+              AND s.settled_on > %s AND s.settled_on <= %s{scope_s}
+            GROUP BY s.customer_id
+        ) late WHERE total > 0
+    """  # noqa: S608
+    window_start = as_of - dt.timedelta(days=queries.LATENESS_WINDOW_DAYS)
+    return sql, [_db_date(window_start), _db_date(as_of), *scope_params]
+
+
+def _grouped(as_of: dt.date, scope: Scope, snapshot=None) -> list[tuple]:
     """The open invoices in one statement, grouped by (customer's whole days late, due date):
     ``(customer id or None, days late, due date, cents)``. The disputed part of each (customer,
     due date) group is taken off in SQL; customers with an open promise keep their groups apart
     (customer id set), so that what their promises take can be taken off in Python.
 
-    The days late are the customer page's average (``queries.average_days_late``) rounded as
-    ``_whole_days`` does, in integer cents: to a tenth half up, then to a day half up."""
-    open_, settled = InvoiceStatus.OPEN, InvoiceStatus.SETTLED
-    invoice = InvoiceKind.INVOICE
+    The customers' days late come from ``delays_sql``, or from the snapshots built that day."""
+    open_, invoice = InvoiceStatus.OPEN, InvoiceKind.INVOICE
     statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     scope_i, scope_params = _scope_sql(scope, "i")
-    scope_s, _same = _scope_sql(scope, "s")
-    cents = "CAST(ROUND({} * 100) AS BIGINT)"
+    cents = CENTS
+    if snapshot is not None and snapshot.delays_on == as_of:
+        delays, delay_params = "SELECT customer_id, days FROM insights_snapshotdelay", []
+    else:
+        delays, delay_params = delays_sql(as_of, scope)
     # Fragments are constants; values are parameters.
     sql = f"""
-        WITH late AS (
-            SELECT customer_id, CAST(SUM(weighted) AS BIGINT) AS weighted,
-                   CAST(SUM(total) AS BIGINT) AS total FROM (
-                SELECT s.customer_id,
-                       {cents.format("s.amount")} * (CASE WHEN {_days_late_sql()} > 0
-                                                     THEN {_days_late_sql()} ELSE 0 END)
-                           AS weighted,
-                       {cents.format("s.amount")} AS total
-                FROM receivables_invoice s
-                WHERE s.status = '{settled}' AND s.kind = '{invoice}' AND s.amount > 0
-                  AND s.settled_on > %s AND s.settled_on <= %s{scope_s}
-            ) settled GROUP BY customer_id
-        ),
-        delays AS (
-            SELECT customer_id, ((20 * weighted + total) / (2 * total) + 5) / 10 AS days
-            FROM late WHERE total > 0
-        ),
+        WITH delays AS ({delays}),
         disputed AS (
             SELECT i.customer_id, i.due_date, SUM({cents.format("di.disputed_amount")}) AS cents
             FROM disputes_disputedinvoice di
@@ -234,9 +245,7 @@ def _grouped(as_of: dt.date, scope: Scope) -> list[tuple]:
         LEFT JOIN promised p ON p.customer_id = g.customer_id
         GROUP BY p.customer_id, COALESCE(y.days, 0), g.due_date
     """  # noqa: S608
-    window_start = as_of - dt.timedelta(days=queries.LATENESS_WINDOW_DAYS)
-    params = [_db_date(window_start), _db_date(as_of), *scope_params]
-    params += scope_params * 2 + [_db_date(as_of), *scope_params]
+    params = [*delay_params, *scope_params, *scope_params, _db_date(as_of), *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
@@ -273,7 +282,8 @@ def cash_forecast(
     scope = scope or Scope()
     promised, taken = _promised_items(scope)
     items, delays = list(promised), {}
-    for customer_id, days, due_date, total in _grouped(as_of, scope):
+    snapshot = snapshots.fresh_state()
+    for customer_id, days, due_date, total in _grouped(as_of, scope, snapshot):
         if customer_id is None:
             # Grouped by days late: the expected date is the due date pushed back already.
             items.append(OpenItem(0, due_date + dt.timedelta(days=max(days, 0)), total))

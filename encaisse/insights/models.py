@@ -80,6 +80,18 @@ class SnapshotDay(models.Model):
         return f"{self.day} {self.segment_id}/{self.collector_id}"
 
 
+class SnapshotDelay(models.Model):
+    """A customer's average days late on the day the snapshots were built (the 365 days up to
+    it), in whole days as the cash forecast rounds it: the forecast of that day reads it
+    instead of every settled invoice of the year."""
+
+    customer_id = models.BigIntegerField(primary_key=True)
+    days = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.days}"
+
+
 class SnapshotState(models.Model):
     """One row: which months the snapshots cover and what the ledger held when they were built
     (the largest ids and the customers' assignment), so a reader knows whether they still
@@ -87,6 +99,7 @@ class SnapshotState(models.Model):
 
     first_month = models.DateField()
     last_month = models.DateField()
+    delays_on = models.DateField(null=True)  # the day of the customers' delays
     built_at = models.DateTimeField()
     watermark = models.CharField(max_length=200)
 

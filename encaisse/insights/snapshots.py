@@ -41,7 +41,7 @@ from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 
-from .models import SnapshotDay, SnapshotMonth, SnapshotState
+from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState
 
 MONTHS = 36  # the 24 months of the count-back method behind each of the 12 month ends
 GROUP_COLUMNS = {"segment": "segment_id", "collector": "collector_id"}
@@ -291,6 +291,19 @@ def _days(first: dt.date) -> list[SnapshotDay]:
     ]
 
 
+def _delays(day: dt.date) -> None:
+    """Every customer's whole days late on ``day``, for that day's cash forecast: one
+    INSERT ... SELECT."""
+    from .forecast import delays_sql
+    from .queries import Scope
+
+    SnapshotDelay.objects.all().delete()
+    select, params = delays_sql(day, Scope())
+    with connection.cursor() as cursor:
+        # The SELECT is built from constants; values are parameters.
+        cursor.execute(f"INSERT INTO insights_snapshotdelay (customer_id, days) {select}", params)  # noqa: S608
+
+
 @transaction.atomic
 def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
@@ -324,11 +337,13 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     SnapshotDay.objects.all().delete()
     SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
     SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
+    _delays(today())
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,
         defaults={
             "first_month": first,
             "last_month": last,
+            "delays_on": today(),
             "built_at": timezone.now(),
             "watermark": mark,
         },
@@ -337,9 +352,11 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
 
 
 def snapshots_refresh(*, rebuild: bool = False) -> bool:
-    """Build the snapshots when a month has closed or the ledger moved since they were built
-    (or always, with ``rebuild``); return whether they were built."""
-    if not rebuild and fresh_state() is not None:
+    """Build the snapshots when a month has closed, the day has changed (the customers' delays
+    of the cash forecast) or the ledger moved since they were built (or always, with
+    ``rebuild``); return whether they were built."""
+    state = None if rebuild else fresh_state()
+    if state is not None and state.delays_on == today():
         return False
     snapshots_build()
     return True
