@@ -4,7 +4,8 @@ paid within 7, 15 and 30 days after it; and the rate of promises to pay kept.
 An invoice line of a done action counts once for its step. "Paid within N days" means settled
 (``settled_on``) between the action's day and N days after it. Only actions at least 30 days
 old and at most a year old count (``as_of`` − 395 to ``as_of`` − 30 days), so every window
-could be observed. One GROUP BY over the action lines; one over the promises."""
+could be observed. One GROUP BY over the action lines (or the snapshots' rows per step and day);
+one over the promises."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from encaisse.core.dates import today
 from encaisse.dunning.choices import ActionStatus, PromiseStatus
-from encaisse.dunning.models import ActionInvoice, PromiseToPay
+from encaisse.dunning.models import ActionInvoice, PromiseToPay, Step
 
+from . import snapshots
 from .dso import share
+from .models import SnapshotStep
 from .queries import DaysBetween, Scope
 
 WINDOWS = (7, 15, 30)
@@ -43,22 +46,72 @@ def _within(days: int):
     )
 
 
-def step_effectiveness(*, as_of: dt.date | None = None, scope: Scope | None = None):
-    """One row per scenario step, in scenario then day order."""
-    as_of = as_of or today()
-    scope = scope or Scope()
+def _lines(as_of: dt.date | None = None, scope: Scope | None = None):
+    """The counted invoice lines: of done actions of a scenario step, in the observed window
+    when ``as_of`` is given, with their days from the action to the invoice's settlement."""
     lines = ActionInvoice.objects.filter(
         action__status=ActionStatus.DONE,
         step__isnull=False,
-        action__due_on__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
-        action__due_on__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
-        **scope.customer_lookups("invoice__customer__"),
-    ).annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
-    rows = (
-        lines.values("step__scenario__name", "step__name", "step__offset_days", "step__channel")
-        .order_by("step__scenario__name", "step__offset_days")
-        .annotate(lines=Count("id"), **{f"w{days}": _within(days) for days in WINDOWS})
+        **(scope or Scope()).customer_lookups("invoice__customer__"),
     )
+    if as_of is not None:
+        lines = lines.filter(
+            action__due_on__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
+            action__due_on__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
+        )
+    return lines.annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
+
+
+COUNTS = {"lines": Count("id"), **{f"w{days}": _within(days) for days in WINDOWS}}
+STEP_FIELDS = ["step__scenario__name", "step__name", "step__offset_days", "step__channel"]
+
+
+def _from_snapshots(as_of: dt.date, scope: Scope) -> list[dict]:
+    """The same rows as the live GROUP BY, summed from ``SnapshotStep`` (a few rows per step
+    and day) and labelled from the steps."""
+    rows = SnapshotStep.objects.filter(
+        day__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
+        day__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
+    )
+    if scope.segment_id is not None:
+        rows = rows.filter(segment_id=scope.segment_id)
+    if scope.collector_id is not None:
+        rows = rows.filter(collector_id=scope.collector_id)
+    per_step = (
+        rows.values("step_id")
+        .order_by()
+        .annotate(lines=Sum("lines"), w7=Sum("paid_7"), w15=Sum("paid_15"), w30=Sum("paid_30"))
+    )
+    own = [field.removeprefix("step__") for field in STEP_FIELDS]
+    labels = {
+        step["id"]: tuple(step[f] for f in own)
+        for step in Step.objects.filter(pk__in=[r["step_id"] for r in per_step]).values(
+            "id", *own
+        )
+    }
+    groups: dict = {}
+    for row in per_step:
+        key = labels[row["step_id"]]
+        total = groups.setdefault(key, dict(zip(STEP_FIELDS, key, strict=True)))
+        for name in ("lines", *(f"w{days}" for days in WINDOWS)):
+            total[name] = total.get(name, 0) + (row[name] or 0)
+    return sorted(groups.values(), key=lambda r: (r["step__scenario__name"], r[STEP_FIELDS[2]]))
+
+
+def step_effectiveness(*, as_of: dt.date | None = None, scope: Scope | None = None):
+    """One row per scenario step, in scenario then day order. Read from the snapshots when
+    they hold (``snapshots.fresh_state``), else one GROUP BY over the action lines."""
+    as_of = as_of or today()
+    scope = scope or Scope()
+    if snapshots.fresh_state() is not None:
+        rows = _from_snapshots(as_of, scope)
+    else:
+        rows = (
+            _lines(as_of, scope)
+            .values(*STEP_FIELDS)
+            .order_by("step__scenario__name", "step__offset_days")
+            .annotate(**COUNTS)
+        )
     return [
         StepEffect(
             scenario=row["step__scenario__name"],

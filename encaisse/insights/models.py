@@ -80,6 +80,27 @@ class SnapshotDay(models.Model):
         return f"{self.day} {self.segment_id}/{self.collector_id}"
 
 
+class SnapshotStep(models.Model):
+    """The invoice lines of the done dunning actions of one scenario step due on one day, per
+    (segment, collector): how many, and how many of their invoices were settled within 7, 15
+    and 30 days after it (the dunning effectiveness page)."""
+
+    day = models.DateField()
+    step_id = models.BigIntegerField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    lines = models.IntegerField()
+    paid_7 = models.IntegerField()
+    paid_15 = models.IntegerField()
+    paid_30 = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="insights_snapshot_step_idx")]
+
+    def __str__(self):
+        return f"{self.day} step {self.step_id}"
+
+
 class SnapshotDelay(models.Model):
     """A customer's average days late on the day the snapshots were built (the 365 days up to
     it), in whole days as the cash forecast rounds it: the forecast of that day reads it

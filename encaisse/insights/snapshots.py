@@ -37,11 +37,12 @@ from django.utils import timezone
 
 from encaisse.audit.models import AuditEntry
 from encaisse.core.dates import today
+from encaisse.dunning.models import Action, ActionEvent
 from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 
-from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState
+from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState, SnapshotStep
 
 MONTHS = 36  # the 24 months of the count-back method behind each of the 12 month ends
 GROUP_COLUMNS = {"segment": "segment_id", "collector": "collector_id"}
@@ -65,12 +66,12 @@ AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
 
 def watermark() -> str:
     """What the snapshots depend on beyond the closed months' dates: the largest ids of the
-    documents, payments, allocations and imports, the latest audited change of a document, a
-    payment or a customer (an invoice settled by hand), and the customers' (segment,
-    collector)."""
+    documents, payments, allocations, imports, dunning actions and action events (a call done),
+    the latest audited change of a document, a payment or a customer (an invoice settled by
+    hand), and the customers' (segment, collector)."""
     parts = [
         model.objects.aggregate(top=Max("pk"))["top"] or 0
-        for model in (Invoice, Payment, Allocation, ImportBatch)
+        for model in (Invoice, Payment, Allocation, ImportBatch, Action, ActionEvent)
     ]
     for object_type in AUDITED:
         latest = AuditEntry.objects.filter(object_type=object_type).order_by("-at", "-id")
@@ -291,6 +292,38 @@ def _days(first: dt.date) -> list[SnapshotDay]:
     ]
 
 
+def _steps(first: dt.date) -> None:
+    """The dunning effectiveness per (step, day of the action, segment, collector), for the
+    actions due from ``first`` on: one GROUP BY over the action lines."""
+    from .effectiveness import COUNTS, _lines
+
+    rows = (
+        _lines()
+        .filter(action__due_on__gte=first)
+        .values("step_id", "action__due_on", "invoice__customer__segment_id")
+        .annotate(collector=F("invoice__customer__collector_id"))
+        .order_by()
+        .annotate(**COUNTS)
+    )
+    SnapshotStep.objects.all().delete()
+    SnapshotStep.objects.bulk_create(
+        (
+            SnapshotStep(
+                day=row["action__due_on"],
+                step_id=row["step_id"],
+                segment_id=row["invoice__customer__segment_id"],
+                collector_id=row["collector"],
+                lines=row["lines"],
+                paid_7=row["w7"] or 0,
+                paid_15=row["w15"] or 0,
+                paid_30=row["w30"] or 0,
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=2000,
+    )
+
+
 def _delays(day: dt.date) -> None:
     """Every customer's whole days late on ``day``, for that day's cash forecast: one
     INSERT ... SELECT."""
@@ -338,6 +371,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
     SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
     _delays(today())
+    _steps(first)
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,
         defaults={

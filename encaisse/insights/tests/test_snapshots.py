@@ -190,3 +190,33 @@ def test_it_ranks_the_largest_receivables_today_as_the_full_ranking(collector):
     full = dso_by(group="customer", as_of=today(), limit=50)  # fewer owe: every customer
     assert len(full) >= 3
     assert dso_by(group="customer", as_of=today(), limit=2) == full[:2]
+
+
+def test_it_gives_the_live_dunning_effectiveness_from_the_snapshots(collector):
+    from encaisse.dunning.models import Action, ActionInvoice, Step
+    from encaisse.insights.effectiveness import step_effectiveness
+
+    ledger_ = _history(collector)
+    steps = list(Step.objects.order_by("id")[:3])
+    invoices = list(ledger_["martin"].invoices.order_by("id")) + list(
+        ledger_["dupont"].invoices.order_by("id")
+    )
+    for index, invoice in enumerate(invoices):
+        step = steps[index % 3]
+        action = Action.objects.create(
+            customer=invoice.customer,
+            source="scenario",
+            step=step,
+            channel=step.channel,
+            status="done",
+            due_on=invoice.due_date + dt.timedelta(days=index % 9),
+        )
+        ActionInvoice.objects.create(
+            action=action, invoice=invoice, step=step, amount_due=invoice.amount
+        )
+    scopes = [Scope(), Scope(collector_id=collector.pk)]
+    as_of = [AS_OF, today()]
+    live = [step_effectiveness(as_of=day, scope=scope) for day in as_of for scope in scopes]
+    assert any(row.lines for rows in live for row in rows)
+    snapshots_build()
+    assert [step_effectiveness(as_of=d, scope=s) for d in as_of for s in scopes] == live
