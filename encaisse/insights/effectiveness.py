@@ -85,9 +85,7 @@ def _from_snapshots(as_of: dt.date, scope: Scope) -> list[dict]:
     own = [field.removeprefix("step__") for field in STEP_FIELDS]
     labels = {
         step["id"]: tuple(step[f] for f in own)
-        for step in Step.objects.filter(pk__in=[r["step_id"] for r in per_step]).values(
-            "id", *own
-        )
+        for step in Step.objects.filter(pk__in=[r["step_id"] for r in per_step]).values("id", *own)
     }
     groups: dict = {}
     for row in per_step:

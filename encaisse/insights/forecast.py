@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from encaisse.core.dates import today
@@ -202,10 +202,13 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None) -> list[tuple]:
     (customer id set), so that what their promises take can be taken off in Python.
 
     The customers' days late come from ``delays_sql``, or from the snapshots built that day."""
-    open_, invoice = InvoiceStatus.OPEN, InvoiceKind.INVOICE
+    open_ = InvoiceStatus.OPEN
     statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
     scope_i, scope_params = _scope_sql(scope, "i")
     cents = CENTS
+    # A positive open amount is an invoice's (a credit note's is negative, a constraint says
+    # so): the open invoices are read from the covering index of open documents alone.
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
     if snapshot is not None and snapshot.delays_on == as_of:
         delays, delay_params = "SELECT customer_id, days FROM insights_snapshotdelay", []
     else:
@@ -227,12 +230,12 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None) -> list[tuple]:
             JOIN dunning_promisetopay p ON p.id = pi.promise_id
             JOIN receivables_invoice i ON i.id = pi.invoice_id
             WHERE p.status = '{PromiseStatus.OPEN}' AND i.status = '{open_}'
-              AND i.kind = '{invoice}' AND i.open_amount > 0{scope_i}
+              AND i.open_amount > 0{scope_i}
         ),
         grouped AS (
             SELECT i.customer_id, i.due_date, SUM({cents.format("i.open_amount")}) AS cents
-            FROM receivables_invoice i
-            WHERE i.status = '{open_}' AND i.kind = '{invoice}' AND i.open_amount > 0
+            FROM receivables_invoice i{hint}
+            WHERE i.status = '{open_}' AND i.open_amount > 0
               AND i.issue_date <= %s{scope_i}
             GROUP BY i.customer_id, i.due_date
         )
@@ -246,7 +249,10 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None) -> list[tuple]:
         GROUP BY p.customer_id, COALESCE(y.days, 0), g.due_date
     """  # noqa: S608
     params = [*delay_params, *scope_params, *scope_params, _db_date(as_of), *scope_params]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Compiling this statement costs PostgreSQL more than running it (0.6 s measured).
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return [
             (customer_id, int(days), _as_date(due_date), Decimal(total).scaleb(-2))
