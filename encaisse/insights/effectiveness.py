@@ -3,9 +3,10 @@ paid within 7, 15 and 30 days after it; and the rate of promises to pay kept.
 
 An invoice line of a done action counts once for its step. "Paid within N days" means settled
 (``settled_on``) between the action's day and N days after it. Only actions at least 30 days
-old and at most a year old count (``as_of`` − 395 to ``as_of`` − 30 days), so every window
-could be observed. One GROUP BY over the action lines (or the snapshots' rows per step and day);
-one over the promises."""
+old count, so every window could be observed: those of the period shifted back 30 days
+(``since`` − 30 to ``as_of`` − 30 days; without ``since``, a year: ``as_of`` − 395 days on).
+One GROUP BY over the action lines (or the snapshots' rows per step and day); one over the
+promises."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -46,19 +47,16 @@ def _within(days: int):
     )
 
 
-def _lines(as_of: dt.date | None = None, scope: Scope | None = None):
-    """The counted invoice lines: of done actions of a scenario step, in the observed window
-    when ``as_of`` is given, with their days from the action to the invoice's settlement."""
+def _lines(first: dt.date | None = None, last: dt.date | None = None, scope: Scope | None = None):
+    """The counted invoice lines: of done actions of a scenario step due from ``first`` to
+    ``last`` (when given), with their days from the action to the invoice's settlement."""
     lines = ActionInvoice.objects.filter(
         action__status=ActionStatus.DONE,
         step__isnull=False,
         **(scope or Scope()).customer_lookups("invoice__customer__"),
     )
-    if as_of is not None:
-        lines = lines.filter(
-            action__due_on__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
-            action__due_on__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
-        )
+    if first is not None:
+        lines = lines.filter(action__due_on__gte=first, action__due_on__lte=last)
     return lines.annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
 
 
@@ -66,13 +64,10 @@ COUNTS = {"lines": Count("id"), **{f"w{days}": _within(days) for days in WINDOWS
 STEP_FIELDS = ["step__scenario__name", "step__name", "step__offset_days", "step__channel"]
 
 
-def _from_snapshots(as_of: dt.date, scope: Scope) -> list[dict]:
+def _from_snapshots(first: dt.date, last: dt.date, scope: Scope) -> list[dict]:
     """The same rows as the live GROUP BY, summed from ``SnapshotStep`` (a few rows per step
     and day) and labelled from the steps."""
-    rows = SnapshotStep.objects.filter(
-        day__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
-        day__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
-    )
+    rows = SnapshotStep.objects.filter(day__gte=first, day__lte=last)
     if scope.segment_id is not None:
         rows = rows.filter(segment_id=scope.segment_id)
     if scope.collector_id is not None:
@@ -96,16 +91,23 @@ def _from_snapshots(as_of: dt.date, scope: Scope) -> list[dict]:
     return sorted(groups.values(), key=lambda r: (r["step__scenario__name"], r[STEP_FIELDS[2]]))
 
 
-def step_effectiveness(*, as_of: dt.date | None = None, scope: Scope | None = None):
+def step_effectiveness(
+    *, as_of: dt.date | None = None, scope: Scope | None = None, since: dt.date | None = None
+):
     """One row per scenario step, in scenario then day order. Read from the snapshots when
-    they hold (``snapshots.fresh_state``), else one GROUP BY over the action lines."""
+    they hold (``snapshots.fresh_state``) and cover the period, else one GROUP BY over the
+    action lines."""
     as_of = as_of or today()
     scope = scope or Scope()
-    if snapshots.fresh_state() is not None:
-        rows = _from_snapshots(as_of, scope)
+    observed = dt.timedelta(days=OBSERVED_TO_DAYS)
+    first = since - observed if since else as_of - dt.timedelta(days=OBSERVED_FROM_DAYS)
+    last = as_of - observed
+    snapshot = snapshots.fresh_state()
+    if snapshot is not None and first >= snapshot.first_month:
+        rows = _from_snapshots(first, last, scope)
     else:
         rows = (
-            _lines(as_of, scope)
+            _lines(first, last, scope)
             .values(*STEP_FIELDS)
             .order_by("step__scenario__name", "step__offset_days")
             .annotate(**COUNTS)
@@ -141,12 +143,15 @@ class PromiseRate:
         return share(Decimal(self.kept), Decimal(self.resolved))
 
 
-def promise_rate(*, as_of: dt.date | None = None, scope: Scope | None = None) -> PromiseRate:
-    """Promises resolved in the 365 days up to ``as_of``: kept, partly kept, broken."""
+def promise_rate(
+    *, as_of: dt.date | None = None, scope: Scope | None = None, since: dt.date | None = None
+) -> PromiseRate:
+    """Promises resolved from ``since`` (by default the 365 days) up to ``as_of``: kept, partly
+    kept, broken."""
     as_of = as_of or today()
     scope = scope or Scope()
     counts = PromiseToPay.objects.filter(
-        resolved_on__gt=as_of - dt.timedelta(days=365),
+        resolved_on__gte=since or as_of - dt.timedelta(days=364),
         resolved_on__lte=as_of,
         **scope.customer_lookups(),
     ).aggregate(
