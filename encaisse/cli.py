@@ -1,9 +1,10 @@
 """The ``encaisse`` console script: a thin layer over Django management commands.
 
 ``encaisse import FILE`` runs ``ledger_import``; ``encaisse export aged-balance`` runs
-``export_aged_balance``, ``encaisse export kpis`` ``export_kpis`` and ``encaisse report monthly``
-``report_monthly``; ``encaisse serve`` runs the web server; any other word is passed to Django
-as it is (``encaisse migrate``, ``encaisse createuser``, ``encaisse demo``...).
+``export_aged_balance``, ``encaisse export kpis`` ``export_kpis``, ``encaisse report monthly``
+``report_monthly`` and ``encaisse insights snapshot`` ``insights_snapshot``; ``encaisse serve``
+runs the web server; any other word is passed to Django as it is (``encaisse migrate``,
+``encaisse createuser``, ``encaisse demo``...).
 """
 
 import os
@@ -17,6 +18,7 @@ SUBCOMMANDS = {
     ("export", "aged-balance"): ["export_aged_balance"],
     ("export", "kpis"): ["export_kpis"],
     ("report", "monthly"): ["report_monthly"],
+    ("insights", "snapshot"): ["insights_snapshot"],
 }
 
 

@@ -35,6 +35,18 @@ SCHEDULE = [
     Job("disputes-escalation", "45 5 * * *", "encaisse.disputes.tasks.daily_disputes_escalation"),
     # Abuse scores from yesterday's dispute history, for the flagged list and the worklist badge.
     Job("abuse-scores", "50 5 * * *", "encaisse.disputes.tasks.daily_abuse_scores"),
+    # Insights' monthly snapshots: built once a month has closed or after the ledger moved (an
+    # import, a payment); a no-op otherwise. Rebuilt each night for edits made in place.
+    Job(
+        "insights-snapshots",
+        "*/10 * * * *",
+        "encaisse.insights.tasks.insights_snapshots_refresh",
+    ),
+    Job(
+        "insights-snapshots-rebuild",
+        "15 3 * * *",
+        "encaisse.insights.tasks.nightly_insights_snapshots_rebuild",
+    ),
     # The previous month's management report, generated and emailed to the chosen users.
     Job("monthly-report", "0 6 1 * *", "encaisse.insights.tasks.monthly_report_job"),
     # Its emails (retried with backoff) and a generation that failed, tried again.

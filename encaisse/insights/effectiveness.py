@@ -5,7 +5,8 @@ An invoice line of a done action counts once for its step. "Paid within N days" 
 (``settled_on``) between the action's day and N days after it. Only actions at least 30 days
 old count, so every window could be observed: those of the period shifted back 30 days
 (``since`` − 30 to ``as_of`` − 30 days; without ``since``, a year: ``as_of`` − 395 days on).
-One GROUP BY over the action lines; one over the promises."""
+One GROUP BY over the action lines (or the snapshots' rows per step and day); one over the
+promises."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from encaisse.core.dates import today
 from encaisse.dunning.choices import ActionStatus, PromiseStatus
-from encaisse.dunning.models import ActionInvoice, PromiseToPay
+from encaisse.dunning.models import ActionInvoice, PromiseToPay, Step
 
+from . import snapshots
 from .dso import share
+from .models import SnapshotStep
 from .queries import DaysBetween, Scope
 
 WINDOWS = (7, 15, 30)
@@ -44,26 +47,71 @@ def _within(days: int):
     )
 
 
+def _lines(first: dt.date | None = None, last: dt.date | None = None, scope: Scope | None = None):
+    """The counted invoice lines: of done actions of a scenario step due from ``first`` to
+    ``last`` (when given), with their days from the action to the invoice's settlement."""
+    lines = ActionInvoice.objects.filter(
+        action__status=ActionStatus.DONE,
+        step__isnull=False,
+        **(scope or Scope()).customer_lookups("invoice__customer__"),
+    )
+    if first is not None:
+        lines = lines.filter(action__due_on__gte=first, action__due_on__lte=last)
+    return lines.annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
+
+
+COUNTS = {"lines": Count("id"), **{f"w{days}": _within(days) for days in WINDOWS}}
+STEP_FIELDS = ["step__scenario__name", "step__name", "step__offset_days", "step__channel"]
+
+
+def _from_snapshots(first: dt.date, last: dt.date, scope: Scope) -> list[dict]:
+    """The same rows as the live GROUP BY, summed from ``SnapshotStep`` (a few rows per step
+    and day) and labelled from the steps."""
+    rows = SnapshotStep.objects.filter(day__gte=first, day__lte=last)
+    if scope.segment_id is not None:
+        rows = rows.filter(segment_id=scope.segment_id)
+    if scope.collector_id is not None:
+        rows = rows.filter(collector_id=scope.collector_id)
+    per_step = (
+        rows.values("step_id")
+        .order_by()
+        .annotate(lines=Sum("lines"), w7=Sum("paid_7"), w15=Sum("paid_15"), w30=Sum("paid_30"))
+    )
+    own = [field.removeprefix("step__") for field in STEP_FIELDS]
+    labels = {
+        step["id"]: tuple(step[f] for f in own)
+        for step in Step.objects.filter(pk__in=[r["step_id"] for r in per_step]).values("id", *own)
+    }
+    groups: dict = {}
+    for row in per_step:
+        key = labels[row["step_id"]]
+        total = groups.setdefault(key, dict(zip(STEP_FIELDS, key, strict=True)))
+        for name in ("lines", *(f"w{days}" for days in WINDOWS)):
+            total[name] = total.get(name, 0) + (row[name] or 0)
+    return sorted(groups.values(), key=lambda r: (r["step__scenario__name"], r[STEP_FIELDS[2]]))
+
+
 def step_effectiveness(
     *, as_of: dt.date | None = None, scope: Scope | None = None, since: dt.date | None = None
 ):
-    """One row per scenario step, in scenario then day order."""
+    """One row per scenario step, in scenario then day order. Read from the snapshots when
+    they hold (``snapshots.fresh_state``) and cover the period, else one GROUP BY over the
+    action lines."""
     as_of = as_of or today()
     scope = scope or Scope()
     observed = dt.timedelta(days=OBSERVED_TO_DAYS)
     first = since - observed if since else as_of - dt.timedelta(days=OBSERVED_FROM_DAYS)
-    lines = ActionInvoice.objects.filter(
-        action__status=ActionStatus.DONE,
-        step__isnull=False,
-        action__due_on__gte=first,
-        action__due_on__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
-        **scope.customer_lookups("invoice__customer__"),
-    ).annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
-    rows = (
-        lines.values("step__scenario__name", "step__name", "step__offset_days", "step__channel")
-        .order_by("step__scenario__name", "step__offset_days")
-        .annotate(lines=Count("id"), **{f"w{days}": _within(days) for days in WINDOWS})
-    )
+    last = as_of - observed
+    snapshot = snapshots.fresh_state()
+    if snapshot is not None and first >= snapshot.first_month:
+        rows = _from_snapshots(first, last, scope)
+    else:
+        rows = (
+            _lines(first, last, scope)
+            .values(*STEP_FIELDS)
+            .order_by("step__scenario__name", "step__offset_days")
+            .annotate(**COUNTS)
+        )
     return [
         StepEffect(
             scenario=row["step__scenario__name"],

@@ -37,4 +37,95 @@ class InsightsSettings(models.Model):
         return "DSO settings"
 
 
+# Monthly snapshots (snapshots.py builds them; queries.py reads them) ----------------------------
+# Kept per (segment, collector) of the customers, not per customer: at 1M invoices over 100k
+# customers a per-customer month row is about as many rows as invoices (docs/benchmarks.md).
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class SnapshotMonth(models.Model):
+    """One closed month of the customers of a (segment, collector) pair: the revenue incl. tax
+    issued in it and the receivables at its last day, as the live computation reconstructs
+    them."""
+
+    month = models.DateField()  # its first day
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    revenue = models.DecimalField(**AMOUNT)
+    owed = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insights_snapshot_month_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotDay(models.Model):
+    """Invoices settled on one day (from the first snapshotted month on, the current month's
+    too), per (segment, collector): their amount and their amount times their days late (paying
+    early counts 0)."""
+
+    day = models.DateField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    late_weighted = models.DecimalField(max_digits=22, decimal_places=2)
+    late_amount = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="insights_snapshot_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotStep(models.Model):
+    """The invoice lines of the done dunning actions of one scenario step due on one day, per
+    (segment, collector): how many, and how many of their invoices were settled within 7, 15
+    and 30 days after it (the dunning effectiveness page)."""
+
+    day = models.DateField()
+    step_id = models.BigIntegerField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    lines = models.IntegerField()
+    paid_7 = models.IntegerField()
+    paid_15 = models.IntegerField()
+    paid_30 = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="insights_snapshot_step_idx")]
+
+    def __str__(self):
+        return f"{self.day} step {self.step_id}"
+
+
+class SnapshotDelay(models.Model):
+    """A customer's average days late on the day the snapshots were built (the 365 days up to
+    it), in whole days as the cash forecast rounds it: the forecast of that day reads it
+    instead of every settled invoice of the year."""
+
+    customer_id = models.BigIntegerField(primary_key=True)
+    days = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.days}"
+
+
+class SnapshotState(models.Model):
+    """One row: which months the snapshots cover and what the ledger held when they were built
+    (the largest ids and the customers' assignment), so a reader knows whether they still
+    hold."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    delays_on = models.DateField(null=True)  # the day of the customers' delays
+    built_at = models.DateTimeField()
+    watermark = models.CharField(max_length=200)
+
+    def __str__(self):
+        return f"{self.first_month:%Y-%m}..{self.last_month:%Y-%m}"
+
+
 from .models_reports import MonthlyReport, ReportDelivery, ReportSettings  # noqa: E402, F401

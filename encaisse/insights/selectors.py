@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from encaisse.core.dates import today
 
-from . import queries
+from . import queries, snapshots
 from .dso import Month, dso_countback, dso_ratio, month_windows, share
 from .models import InsightsSettings
 from .queries import Scope
@@ -107,9 +107,12 @@ def kpis(*, as_of: dt.date | None = None, scope: Scope | None = None) -> Kpis:
     as_of = as_of or today()
     scope = scope or Scope()
     settings = insights_settings_get()
-    position = queries.position(as_of=as_of, scope=scope)
+    snapshot = snapshots.fresh_state()
+    position = queries.position(as_of=as_of, scope=scope, snapshot=snapshot)
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
-    revenue = queries.monthly_revenue(start=windows[-1].start, end=as_of, scope=scope)
+    revenue = queries.monthly_revenue(
+        start=windows[-1].start, end=as_of, scope=scope, snapshot=snapshot
+    )
     months = _with_revenue(windows, revenue)
     return Kpis(
         as_of=as_of,
@@ -119,7 +122,9 @@ def kpis(*, as_of: dt.date | None = None, scope: Scope | None = None) -> Kpis:
         overdue=position.overdue,
         disputed=queries.disputed_amount(as_of=as_of, scope=scope),
         dso=_dso(position.receivables, months, settings.ratio_months),
-        average_days_late=queries.average_days_late(as_of=as_of, scope=scope).get(None),
+        average_days_late=queries.average_days_late(
+            as_of=as_of, scope=scope, snapshot=snapshot
+        ).get(None),
         months=months,
     )
 
@@ -153,8 +158,9 @@ def dso_series(
     settings = insights_settings_get()
     ends = _month_ends(as_of, months)
     oldest = month_windows(ends[-1], COUNTBACK_MONTHS, basis=settings.days_basis)[-1].start
-    revenue = queries.monthly_revenue(start=oldest, end=as_of, scope=scope)
-    owed = queries.receivables_at(ends, scope=scope)
+    snapshot = snapshots.fresh_state()
+    revenue = queries.monthly_revenue(start=oldest, end=as_of, scope=scope, snapshot=snapshot)
+    owed = queries.receivables_at(ends, scope=scope, snapshot=snapshot)
     points = []
     for day in reversed(ends):
         windows = _with_revenue(
@@ -195,11 +201,27 @@ def dso_by(
     scope = scope or Scope()
     settings = insights_settings_get()
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
-    revenue = queries.monthly_revenue(start=windows[-1].start, end=as_of, scope=scope, group=group)
-    owed = queries.receivables_at([as_of], scope=scope, group=group)
-    late = queries.average_days_late(as_of=as_of, scope=scope, group=group)
-    keys = {key for key, _day in owed} | {key for key, _month in revenue}
-    ranked = sorted(keys, key=lambda k: -owed.get((k, as_of), Decimal(0)))[:limit]
+    snapshot = snapshots.fresh_state()
+    customers = None
+    if group == "customer" and as_of >= today():
+        # The largest receivables first: when enough customers owe something, the ranking needs
+        # no revenue, and revenue and lateness are read for the ranked customers alone.
+        owed = queries.top_receivables_now(as_of, scope=scope, limit=limit)
+        owing = [key for (key, _day), amount in owed.items() if amount > 0]
+        if len(owing) >= limit:
+            customers = sorted(owing, key=lambda k: (-owed[(k, as_of)], k))[:limit]
+    if customers is None:
+        owed = queries.receivables_at([as_of], scope=scope, group=group, snapshot=snapshot)
+    figures = {"start": windows[-1].start, "end": as_of, "scope": scope, "group": group}
+    revenue = queries.monthly_revenue(**figures, snapshot=snapshot, customers=customers)
+    late = queries.average_days_late(
+        as_of=as_of, scope=scope, group=group, snapshot=snapshot, customers=customers
+    )
+    if customers is not None:
+        ranked = customers
+    else:
+        keys = {key for key, _day in owed} | {key for key, _month in revenue}
+        ranked = sorted(keys, key=lambda k: -owed.get((k, as_of), Decimal(0)))[:limit]
     labels = queries.group_labels(group, ranked)
     rows = []
     for key in ranked:

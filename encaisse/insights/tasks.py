@@ -1,5 +1,5 @@
-"""The worker's insights jobs (core/schedule.py): the monthly report on the 1st, and the tick
-that retries its generation and sends its emails."""
+"""The worker's insights jobs (core/schedule.py): the monthly snapshots, the monthly report on
+the 1st, and the tick that retries its generation and sends its emails."""
 
 from django_tasks import task
 
@@ -8,6 +8,7 @@ from encaisse.core.models import ScheduledRun
 
 from .report_mail import deliveries_send_due
 from .reports import local_date, monthly_reports_plan, monthly_reports_process, previous_month
+from .snapshots import snapshots_refresh
 
 JOB = "monthly-report"
 
@@ -38,3 +39,18 @@ def report_emails_tick() -> dict:
     """Every 10 minutes: retry a failed generation, send the due report emails."""
     claimed = monthly_reports_process()
     return {"generated": len(claimed), **deliveries_send_due()}
+
+
+@task()
+def insights_snapshots_refresh() -> bool:
+    """Every 10 minutes (core/schedule.py): build the monthly snapshots when a month has closed
+    or the ledger moved since they were built (an import, a payment, a new document). Returns
+    whether they were built."""
+    return snapshots_refresh()
+
+
+@task()
+def nightly_insights_snapshots_rebuild() -> bool:
+    """Nightly (core/schedule.py): rebuild the snapshots whatever the watermark says, for the
+    edits in place that leave it unchanged (an amount corrected by hand)."""
+    return snapshots_refresh(rebuild=True)

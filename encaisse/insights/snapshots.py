@@ -1,0 +1,396 @@
+"""Monthly snapshots of the insights history: what the live computation reconstructs for each
+closed month, stored per (segment, collector) of the customers so that the pages read a few
+hundred small rows instead of every invoice of the last 24 months.
+
+Three tables (``models.py``): ``SnapshotMonth`` (revenue issued in the month, receivables at its
+last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount and amount × days
+late, for the 365-day average days late, whose window rarely starts on the 1st) and
+``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
+What is computed live: the current month's revenue (an index range) and the open position on
+the date (the covering index of open invoices), once per request.
+
+They are built by ``snapshots_build`` (``encaisse insights snapshot [--rebuild]``, the worker's
+``insights-snapshots`` job) for the ``MONTHS`` months before the current one, from a handful of
+GROUP BY queries over the ledger. They hold as long as the watermark does: the largest invoice,
+payment, allocation and import batch ids and a fingerprint of the customers' segment and
+collector, and the latest audited change of an invoice, a payment or a customer. A new document
+(a back-dated import, an API invoice), a payment, an allocation, an invoice settled or
+corrected by hand or a customer moved to another collector changes it: readers then compute
+live (``fresh_state`` answers None) until the job, every 10 minutes, rebuilds them. A change
+that leaves no trace there (a script writing the tables directly) waits for the nightly
+rebuild.
+
+The figures are those of the live computation (``queries.py``) to the cent: the same
+definitions, summed by month and group instead of by day and customer."""
+
+import calendar
+import datetime as dt
+import threading
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+from django.db.models import Case, CharField, ExpressionWrapper, F, Max, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from encaisse.audit.models import AuditEntry
+from encaisse.core.dates import today
+from encaisse.dunning.models import Action, ActionEvent
+from encaisse.imports.models import ImportBatch
+from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
+from encaisse.receivables.models import Allocation, Invoice, Payment
+
+from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState, SnapshotStep
+
+MONTHS = 36  # the 24 months of the count-back method behind each of the 12 month ends
+GROUP_COLUMNS = {"segment": "segment_id", "collector": "collector_id"}
+
+
+def month_add(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_last_day(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def month_key(day: dt.date) -> str:
+    return day.strftime("%Y-%m")
+
+
+AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
+
+
+def watermark() -> str:
+    """What the snapshots depend on beyond the closed months' dates: the largest ids of the
+    documents, payments, allocations, imports, dunning actions and action events (a call done),
+    the latest audited change of a document, a payment or a customer (an invoice settled by
+    hand), and the customers' (segment, collector)."""
+    parts = [
+        model.objects.aggregate(top=Max("pk"))["top"] or 0
+        for model in (Invoice, Payment, Allocation, ImportBatch, Action, ActionEvent)
+    ]
+    for object_type in AUDITED:
+        latest = AuditEntry.objects.filter(object_type=object_type).order_by("-at", "-id")
+        parts.append(latest.values_list("pk", flat=True).first() or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), SUM(id * COALESCE(segment_id, 0)), "
+            "SUM(id * COALESCE(collector_id, 0)), "
+            "SUM((id % 997) * COALESCE(segment_id, 0) * COALESCE(collector_id, 0)) "
+            "FROM customers_customer"
+        )
+        parts.extend(int(value or 0) for value in cursor.fetchone())
+    return ":".join(str(part) for part in parts)
+
+
+class _RequestMemo(threading.local):
+    """``fresh_state``'s answer for the rest of the web request that first asked (a page calls
+    several selectors: one check, not one each). Outside a request nothing is kept."""
+
+    active = False
+    state = None
+    known = False
+    figures: dict = {}
+
+    def start(self, **kwargs):
+        self.active, self.known, self.state, self.figures = True, False, None, {}
+
+    def stop(self, **kwargs):
+        self.active, self.known, self.state, self.figures = False, False, None, {}
+
+
+def request_memo(key, compute):
+    """``compute()``, kept for the rest of the web request under ``key`` (the live figures of
+    the current month that several selectors of a page need, read once per (segment,
+    collector)); computed each time outside a request."""
+    if not _memo.active:
+        return compute()
+    if key not in _memo.figures:
+        _memo.figures[key] = compute()
+    return _memo.figures[key]
+
+
+_memo = _RequestMemo()
+request_started.connect(_memo.start, dispatch_uid="insights-snapshots-start")
+request_finished.connect(_memo.stop, dispatch_uid="insights-snapshots-stop")
+
+
+def fresh_state() -> SnapshotState | None:
+    """The snapshots' state when they cover up to last month and the ledger has not moved since
+    they were built; None otherwise (the caller computes live). Checked once per request."""
+    if _memo.active and _memo.known:
+        return _memo.state
+    state = _fresh_state()
+    if _memo.active:
+        _memo.known, _memo.state = True, state
+    return state
+
+
+def _fresh_state() -> SnapshotState | None:
+    state = SnapshotState.objects.filter(pk=1).first()
+    if state is None or state.last_month != month_add(today().replace(day=1), -1):
+        return None
+    if state.watermark != watermark():
+        return None
+    return state
+
+
+def covered_months(state: SnapshotState | None, start: dt.date, end: dt.date) -> list[dt.date]:
+    """First days of the snapshotted months lying wholly within ``start``..``end``."""
+    if state is None:
+        return []
+    month = max(start if start.day == 1 else month_add(start.replace(day=1), 1), state.first_month)
+    months = []
+    while month <= state.last_month and month_last_day(month) <= end:
+        months.append(month)
+        month = month_add(month, 1)
+    return months
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _scoped(queryset, scope):
+    if scope.segment_id is not None:
+        queryset = queryset.filter(segment_id=scope.segment_id)
+    if scope.collector_id is not None:
+        queryset = queryset.filter(collector_id=scope.collector_id)
+    return queryset
+
+
+def month_figures(months: list[dt.date], *, scope, group: str | None, field: str) -> dict:
+    """``{(group key, "YYYY-MM"): amount}`` of ``field`` (revenue or owed) for ``months``."""
+    if not months:
+        return {}
+    key = GROUP_COLUMNS[group] if group else None
+    rows = _scoped(SnapshotMonth.objects.filter(month__in=months), scope)
+    result: dict = defaultdict(Decimal)
+    for group_key, month, amount in rows.values_list(key or "segment_id", "month", field):
+        result[(group_key if key else None, month_key(month))] += Decimal(amount)
+    return dict(result)
+
+
+def lateness(start: dt.date, end: dt.date, *, scope, group: str | None) -> dict:
+    """``{group key: (amount × days late, amount)}`` of the invoices settled from ``start`` to
+    ``end`` (days within the snapshots)."""
+    key = GROUP_COLUMNS[group] if group else None
+    rows = _scoped(SnapshotDay.objects.filter(day__gte=start, day__lte=end), scope)
+    result: dict = defaultdict(lambda: (Decimal(0), Decimal(0)))
+    for group_key, weighted, amount in rows.values_list(
+        key or "segment_id", "late_weighted", "late_amount"
+    ):
+        before = result[group_key if key else None]
+        result[group_key if key else None] = (
+            before[0] + Decimal(weighted),
+            before[1] + Decimal(amount),
+        )
+    return dict(result)
+
+
+# Building --------------------------------------------------------------------------------------
+
+SEGMENT, COLLECTOR = "customer__segment_id", "customer__collector_id"
+
+
+def _owed(first: dt.date, last: dt.date) -> dict:
+    """Receivables at each month end, per (segment, collector): one GROUP BY over the documents
+    by issue month and settlement month, one over the unallocated cash by month received."""
+    from .queries import MONEY, MonthOf, _money, _owed_amount, cents
+
+    end = month_last_day(last)
+    invoices = (
+        Invoice.objects.filter(
+            Q(status=InvoiceStatus.OPEN) | Q(settled_on__gt=month_last_day(first)),
+            issue_date__lte=end,
+        )
+        .annotate(
+            issued=MonthOf("issue_date"),
+            settled=Case(
+                When(status=InvoiceStatus.OPEN, then=Value(None)),
+                default=MonthOf("settled_on"),
+                output_field=CharField(),
+            ),
+        )
+        .values(SEGMENT, COLLECTOR, "issued", "settled")
+        .order_by()
+        .annotate(total=_money(_owed_amount()))
+    )
+    cash = (
+        Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=end)
+        .annotate(received=MonthOf("received_on"))
+        .values(SEGMENT, COLLECTOR, "received")
+        .order_by()
+        .annotate(total=_money(ExpressionWrapper(F("unallocated_amount"), output_field=MONEY)))
+    )
+    months = []
+    month = first
+    while month <= last:
+        months.append(month_key(month))
+        month = month_add(month, 1)
+    owed: dict = defaultdict(Decimal)
+    for row in invoices:
+        group = (row[SEGMENT], row[COLLECTOR])
+        total = cents(row["total"])
+        for month in months:
+            if row["issued"] <= month and (row["settled"] is None or row["settled"] > month):
+                owed[(group, month)] += total
+    for row in cash:
+        group = (row[SEGMENT], row[COLLECTOR])
+        total = cents(row["total"])
+        for month in months:
+            if row["received"] <= month:
+                owed[(group, month)] -= total
+    return owed
+
+
+def _revenue(first: dt.date, last: dt.date) -> dict:
+    from .queries import MonthOf, _money, cents
+
+    rows = (
+        Invoice.objects.filter(issue_date__gte=first, issue_date__lte=month_last_day(last))
+        .annotate(issued=MonthOf("issue_date"))
+        .values(SEGMENT, COLLECTOR, "issued")
+        .order_by()
+        .annotate(total=_money("amount"))
+    )
+    return {((r[SEGMENT], r[COLLECTOR]), r["issued"]): cents(r["total"]) for r in rows}
+
+
+def _days(first: dt.date) -> list[SnapshotDay]:
+    """Settlements per day from ``first`` on, the current month's too: while the watermark
+    holds, nothing has been settled since the build."""
+    from .queries import MONEY, DaysBetween, _money, cents
+
+    late = Greatest(DaysBetween("settled_on", "due_date"), Value(0))
+    rows = (
+        Invoice.objects.filter(
+            status=InvoiceStatus.SETTLED,
+            kind=InvoiceKind.INVOICE,
+            amount__gt=0,
+            settled_on__gte=first,
+        )
+        .values(SEGMENT, COLLECTOR, "settled_on")
+        .order_by()
+        .annotate(
+            weighted=_money(ExpressionWrapper(F("amount") * late, output_field=MONEY)),
+            total=_money("amount"),
+        )
+    )
+    return [
+        SnapshotDay(
+            day=row["settled_on"],
+            segment_id=row[SEGMENT],
+            collector_id=row[COLLECTOR],
+            late_weighted=cents(row["weighted"]),
+            late_amount=cents(row["total"]),
+        )
+        for row in rows
+    ]
+
+
+def _steps(first: dt.date) -> None:
+    """The dunning effectiveness per (step, day of the action, segment, collector), for the
+    actions due from ``first`` on: one GROUP BY over the action lines."""
+    from .effectiveness import COUNTS, _lines
+
+    rows = (
+        _lines()
+        .filter(action__due_on__gte=first)
+        .values("step_id", "action__due_on", "invoice__customer__segment_id")
+        .annotate(collector=F("invoice__customer__collector_id"))
+        .order_by()
+        .annotate(**COUNTS)
+    )
+    SnapshotStep.objects.all().delete()
+    SnapshotStep.objects.bulk_create(
+        (
+            SnapshotStep(
+                day=row["action__due_on"],
+                step_id=row["step_id"],
+                segment_id=row["invoice__customer__segment_id"],
+                collector_id=row["collector"],
+                lines=row["lines"],
+                paid_7=row["w7"] or 0,
+                paid_15=row["w15"] or 0,
+                paid_30=row["w30"] or 0,
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=2000,
+    )
+
+
+def _delays(day: dt.date) -> None:
+    """Every customer's whole days late on ``day``, for that day's cash forecast: one
+    INSERT ... SELECT."""
+    from .forecast import delays_sql
+    from .queries import Scope
+
+    SnapshotDelay.objects.all().delete()
+    select, params = delays_sql(day, Scope())
+    with connection.cursor() as cursor:
+        # The SELECT is built from constants; values are parameters.
+        cursor.execute(f"INSERT INTO insights_snapshotdelay (customer_id, days) {select}", params)  # noqa: S608
+
+
+@transaction.atomic
+def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
+    """Build the snapshots of the ``months`` months before the current one, replacing any
+    there are. A few GROUP BY queries over the ledger; the worker's job and ``encaisse
+    insights snapshot`` call it."""
+    _memo.known = False
+    mark = watermark()
+    last = month_add(today().replace(day=1), -1)
+    first = month_add(last, -(months - 1))
+    owed = _owed(first, last)
+    revenue = _revenue(first, last)
+    groups = {group for group, _month in owed} | {group for group, _month in revenue}
+    rows = []
+    month = first
+    while month <= last:
+        key = month_key(month)
+        for segment_id, collector_id in groups:
+            group = (segment_id, collector_id)
+            if (group, key) in owed or (group, key) in revenue:
+                rows.append(
+                    SnapshotMonth(
+                        month=month,
+                        segment_id=segment_id,
+                        collector_id=collector_id,
+                        revenue=revenue.get((group, key), Decimal("0.00")),
+                        owed=owed.get((group, key), Decimal("0.00")),
+                    )
+                )
+        month = month_add(month, 1)
+    SnapshotMonth.objects.all().delete()
+    SnapshotDay.objects.all().delete()
+    SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
+    SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
+    _delays(today())
+    _steps(first)
+    state, _created = SnapshotState.objects.update_or_create(
+        pk=1,
+        defaults={
+            "first_month": first,
+            "last_month": last,
+            "delays_on": today(),
+            "built_at": timezone.now(),
+            "watermark": mark,
+        },
+    )
+    return state
+
+
+def snapshots_refresh(*, rebuild: bool = False) -> bool:
+    """Build the snapshots when a month has closed, the day has changed (the customers' delays
+    of the cash forecast) or the ledger moved since they were built (or always, with
+    ``rebuild``); return whether they were built."""
+    state = None if rebuild else fresh_state()
+    if state is not None and state.delays_on == today():
+        return False
+    snapshots_build()
+    return True
