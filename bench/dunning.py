@@ -3,15 +3,15 @@
     .venv/bin/python bench/dunning.py [--sizes 100k,1m] [--db sqlite|postgres|both]
                                       [--pg-db NAME]
 
-For each size (N open invoices over N/10 customers) and database, a fresh migrated database
-(a SQLite file under bench/data/, or the PostgreSQL database ``--pg-db``, default ``dunning``
-or $BENCH_DUNNING_PG_DB, dropped and created again) gets a synthetic ledger written straight
-with SQL (not timed): customers in the four shipped segments (so three scenarios), 10
-collectors, due dates from 120 days ago to 30 days ahead of the run date 2026-11-30, 5% of
-invoices partly paid, 1% of customers on hold, 1% of invoices blocked, 0.5% partly blocked,
-0.5% of customers blocked, 1% of customers with an open promise. Then, timed by wall clock
-and by CPU time (the machine is shared): our process's, and for PostgreSQL in process the
-server backend's, read from /proc:
+For each size (N open invoices over N/10 customers) and database, a fresh migrated database (a
+SQLite file under bench/data/, or the PostgreSQL database ``--pg-db``, default
+$BENCH_DUNNING_PG_DB, else $BENCH_POSTGRES_DB, else ``dunning``, dropped and created again)
+gets a synthetic ledger written straight with SQL (not timed): customers in the four shipped
+segments (so three scenarios), 10 collectors, due dates from 120 days ago to 30 days ahead of
+the run date 2026-11-30, 5% of invoices partly paid, 1% of customers on hold, 1% of invoices
+blocked, 0.5% partly blocked, 0.5% of customers blocked, 1% of customers with an open promise.
+Then, timed by wall clock and by CPU time (the machine is shared): our process's, and for
+PostgreSQL in process the server backend's, read from /proc:
 
 - ``first run, in process``: ``dunning_run_generate(as_of=2026-11-30, collect=False)``: every
   open invoice catches up with its step, so nearly all of them get an action (the worst day);
@@ -41,8 +41,12 @@ from bench import databases, machine  # noqa: E402
 DATA_DIR = ROOT / "bench" / "data"
 RESULTS_DIR = ROOT / "bench" / "results"
 # The PostgreSQL database the benchmark empties: ``--pg-db`` (each engineer on a shared server
-# uses their own), ``dunning`` by default.
-POSTGRES_DB = os.environ.get("BENCH_DUNNING_PG_DB", "dunning")
+# uses their own): else $BENCH_DUNNING_PG_DB, else $BENCH_POSTGRES_DB (the imports bench's
+# variable), else ``dunning``.
+DEFAULT_POSTGRES_DB = (
+    os.environ.get("BENCH_DUNNING_PG_DB") or os.environ.get("BENCH_POSTGRES_DB") or "dunning"
+)
+POSTGRES_DB = DEFAULT_POSTGRES_DB
 AS_OF = dt.date(2026, 11, 30)
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 SEGMENTS = ["sme"] * 7 + ["retail", "key-accounts", "public"]
@@ -301,8 +305,9 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument(
         "--pg-db",
-        default=os.environ.get("BENCH_DUNNING_PG_DB", "dunning"),
-        help="the PostgreSQL database to empty and use (dunning)",
+        default=DEFAULT_POSTGRES_DB,
+        help="the PostgreSQL database to empty and use ($BENCH_DUNNING_PG_DB, "
+        "$BENCH_POSTGRES_DB, else dunning)",
     )
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -223,10 +223,14 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
             else:
                 counts["skipped_threshold"] += under_minimum or 0
                 counts["invoices_dunned"] += number - (under_minimum or 0)
-        cursor.execute(sql.DUE)
         if vendor == "postgresql":
-            cursor.execute("ANALYZE dunning_tmp_due")
+            cursor.execute("ANALYZE dunning_tmp_candidate")
+            # Grouped by sorting (the rows come out in the order the actions are written in)
+            # rather than hashing 351k groups at 1M (1.2 instead of 2.2 server CPU s).
+            cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute(sql.ACTIONS.format(order=sql.write_order(vendor, "actions")), params)
+        if vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_hashagg = on")
         cursor.execute(sql.ACTION_LINES.format(order=sql.write_order(vendor, "lines")), params)
         cursor.execute(sql.STATES_DELETE)
         cursor.execute(sql.STATES_INSERT.format(order=sql.write_order(vendor, "states")), params)
