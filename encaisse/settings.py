@@ -11,6 +11,7 @@ PORTAL_*        PORTAL_BASE_URL, PORTAL_LINK_DAYS, PORTAL_RATE_LIMIT, PORTAL_POS
                 the customer portal's links and rate limits
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -44,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -77,13 +77,19 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# django-ninja is not an installed app: importing it (with pydantic) at start-up cost every
+# command a third of Django's set-up, and only the API needs it. Its templates and the
+# Swagger UI files it ships are found here instead (``encaisse.api.docs`` renders them, never a
+# CDN); ``find_spec`` locates the package without importing it.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
+
 ROOT_URLCONF = "encaisse.urls"
 WSGI_APPLICATION = "encaisse.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -131,6 +137,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [NINJA_DIR / "static"]
 # var/ holds the SQLite database, uploads and collected static files; it is never committed.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

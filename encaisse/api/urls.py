@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .docs import LocalSwagger
 
 api = NinjaAPI(
     title="Encaisse API",
@@ -12,6 +13,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=LocalSwagger(),
     description=(
         "Receivables, customers, payments and imports. Authenticate with a personal token "
         "created in the web interface: `Authorization: Bearer enc_...`. Every error has the "

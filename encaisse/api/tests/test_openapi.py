@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,7 @@ def test_it_serves_the_docs_page_without_any_cdn(client):
     external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
     assert external == []
     assert "cdn" not in html.lower()
+    # The Swagger UI files come from the package through our static files.
+    scripts = re.findall(r"""(?:src|href)=["']/static/([^"']+)""", html)
+    assert "ninja/swagger-ui-bundle.js" in scripts
+    assert all(finders.find(path) for path in scripts)
