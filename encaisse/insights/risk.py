@@ -1,0 +1,323 @@
+"""The customer risk view (``/insights/risk/``) and the risk card of the customer page.
+
+One query reads a page of customers with every figure as a correlated subquery on an index of
+the customer's own rows (invoices by customer, disputes by customer, promises by customer), so
+a page costs the same at 33,000 customers as at 30 and nothing runs per row in Python:
+
+- exposure: the stored open balance (``Customer.open_balance``, refreshed on every write and
+  each morning), against the credit limit (share used; over the limit when above it);
+- average days late: the customer page's definition (amount-weighted, invoices settled in the
+  last 365 days, paying early counts 0 days), and its trend: the same average over invoices
+  settled in the last 3 calendar months minus the one over the 3 months before (positive: the
+  customer pays later than before);
+- dispute rate: disputes raised in the last 365 days / invoices issued in them, and the
+  disputed amount / the invoiced amount;
+- broken promises: promises to pay resolved as broken in the last 365 days;
+- the abuse score and flag stored by ``disputes.services.abuse_scores_refresh``.
+
+Pages are bounded: ``PAGE_SIZE`` rows by page number up to ``MAX_PAGES``; the filters narrow
+the rest."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+
+from encaisse.core.dates import end_of_month, today
+from encaisse.core.exports import INTEGER, MONEY, Column
+from encaisse.core.money import ZERO
+from encaisse.customers.models import Customer
+from encaisse.disputes.models import Dispute
+from encaisse.dunning.choices import PromiseStatus
+from encaisse.dunning.models import PromiseToPay
+from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
+from encaisse.receivables.models import Invoice
+
+from .queries import LATENESS_WINDOW_DAYS, DaysBetween, Scope
+
+PAGE_SIZE = 50
+MAX_PAGES = 40  # 2,000 customers by page number; the filters narrow the rest
+TREND_MONTHS = 3
+AMOUNT = DecimalField(max_digits=18, decimal_places=2)
+TENTH = Decimal("0.1")
+
+SORTS = ("exposure", "over_limit", "days_late", "score")
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day when shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last = end_of_month(dt.date(year, month + 1, 1))
+    return last.replace(day=min(day.day, last.day))
+
+
+@dataclass(frozen=True)
+class RiskFilters:
+    scope: Scope = Scope()
+    over_limit_only: bool = False
+    flagged_only: bool = False
+    sort: str = "exposure"
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The periods the figures cover, ``(start, end]`` each."""
+
+    as_of: dt.date
+    year_start: dt.date
+    recent_start: dt.date
+    prior_start: dt.date
+
+
+def windows(as_of: dt.date) -> Windows:
+    recent_start = months_before(as_of, TREND_MONTHS)
+    return Windows(
+        as_of=as_of,
+        year_start=as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS),
+        recent_start=recent_start,
+        prior_start=months_before(recent_start, TREND_MONTHS),
+    )
+
+
+def _per_customer(queryset: QuerySet, expression, output_field) -> Subquery:
+    """``expression`` aggregated over the outer customer's rows of ``queryset``."""
+    rows = queryset.filter(customer=OuterRef("pk")).order_by().values("customer")
+    return Subquery(rows.annotate(value=expression).values("value")[:1], output_field=output_field)
+
+
+def _days_late(start: dt.date, end: dt.date) -> Subquery:
+    """The amount-weighted average days late of the invoices settled in ``(start, end]``."""
+    settled = Invoice.objects.filter(
+        status=InvoiceStatus.SETTLED,
+        kind=InvoiceKind.INVOICE,
+        amount__gt=0,
+        settled_on__gt=start,
+        settled_on__lte=end,
+    )
+    late = Greatest(DaysBetween("settled_on", "due_date"), Value(0))
+    weighted = Sum(ExpressionWrapper(F("amount") * late, output_field=AMOUNT))
+    average = ExpressionWrapper(
+        Cast(weighted, FloatField()) / Cast(Sum("amount"), FloatField()), output_field=FloatField()
+    )
+    return _per_customer(settled, average, FloatField())
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    return Coalesce(_per_customer(queryset, Count("id"), IntegerField()), Value(0))
+
+
+def _sum(queryset: QuerySet, field_name: str) -> Coalesce:
+    return Coalesce(
+        _per_customer(queryset, Sum(field_name), AMOUNT), Value(ZERO), output_field=AMOUNT
+    )
+
+
+def risk_queryset(*, as_of: dt.date | None = None) -> QuerySet:
+    """Every customer with the risk figures annotated (filter and order it, then slice)."""
+    w = windows(as_of or today())
+    issued = Invoice.objects.filter(
+        kind=InvoiceKind.INVOICE, issue_date__gt=w.year_start, issue_date__lte=w.as_of
+    )
+    raised = Dispute.objects.filter(raised_on__gt=w.year_start, raised_on__lte=w.as_of)
+    broken = PromiseToPay.objects.filter(
+        status=PromiseStatus.BROKEN, resolved_on__gt=w.year_start, resolved_on__lte=w.as_of
+    )
+    over_by = ExpressionWrapper(F("open_balance") - F("credit_limit"), output_field=AMOUNT)
+    return Customer.objects.select_related("segment", "collector", "abuse_score").annotate(
+        days_late=_days_late(w.year_start, w.as_of),
+        days_late_recent=_days_late(w.recent_start, w.as_of),
+        days_late_prior=_days_late(w.prior_start, w.recent_start),
+        invoices_issued=_count(issued),
+        invoiced_amount=_sum(issued, "amount"),
+        disputes_raised=_count(raised),
+        disputed_amount=_sum(raised, "disputed_total"),
+        promises_broken=_count(broken),
+        over_by=over_by,
+    )
+
+
+def over_limit_condition() -> Q:
+    return Q(credit_limit__isnull=False, open_balance__gt=F("credit_limit"))
+
+
+def risk_list(*, filters: RiskFilters, as_of: dt.date | None = None) -> QuerySet:
+    """The customers with an open balance, narrowed and ordered as ``filters`` ask, the worst
+    first (customers without the figure last), then by id."""
+    customers = risk_queryset(as_of=as_of).filter(
+        open_balance__gt=0, **filters.scope.customer_lookups(prefix="")
+    )
+    if filters.over_limit_only:
+        customers = customers.filter(over_limit_condition())
+    if filters.flagged_only:
+        customers = customers.filter(abuse_score__flagged=True)
+    key = {
+        "exposure": F("open_balance").desc(),
+        "over_limit": F("over_by").desc(nulls_last=True),
+        "days_late": F("days_late").desc(nulls_last=True),
+        "score": F("abuse_score__score").desc(nulls_last=True),
+    }[filters.sort if filters.sort in SORTS else "exposure"]
+    return customers.order_by(key, "id")
+
+
+# Figures of one row ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Risk:
+    """The risk figures of one customer, as the page, the card and the exports show them."""
+
+    customer: Customer
+    exposure: Decimal
+    credit_limit: Decimal | None
+    share_used: Decimal | None
+    over_limit: bool
+    days_late: Decimal | None
+    days_late_recent: Decimal | None
+    days_late_prior: Decimal | None
+    invoices_issued: int
+    disputes_raised: int
+    dispute_rate: Decimal | None
+    disputed_share: Decimal | None
+    promises_broken: int
+    score: int | None
+    flagged: bool
+
+    @property
+    def trend(self) -> Decimal | None:
+        """Days late, last 3 months minus the 3 before (positive: paying later)."""
+        if self.days_late_recent is None or self.days_late_prior is None:
+            return None
+        return self.days_late_recent - self.days_late_prior
+
+
+def _tenth(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def risk_of(customer: Customer) -> Risk:
+    """A customer annotated by ``risk_queryset`` as plain figures."""
+    c = customer
+    limit = c.credit_limit
+    try:
+        abuse = c.abuse_score
+    except Customer.abuse_score.RelatedObjectDoesNotExist:
+        abuse = None
+    return Risk(
+        customer=c,
+        exposure=c.open_balance,
+        credit_limit=limit,
+        share_used=_percent(c.open_balance, limit) if limit else None,
+        over_limit=limit is not None and c.open_balance > limit,
+        days_late=_tenth(c.days_late),
+        days_late_recent=_tenth(c.days_late_recent),
+        days_late_prior=_tenth(c.days_late_prior),
+        invoices_issued=c.invoices_issued,
+        disputes_raised=c.disputes_raised,
+        dispute_rate=_percent(c.disputes_raised, c.invoices_issued),
+        disputed_share=_percent(c.disputed_amount, c.invoiced_amount),
+        promises_broken=c.promises_broken,
+        score=abuse.score if abuse else None,
+        flagged=bool(abuse and abuse.flagged),
+    )
+
+
+@dataclass
+class RiskPage:
+    rows: list[Risk]
+    number: int
+    has_next: bool
+
+
+def risk_page(*, filters: RiskFilters, page: int = 1, as_of: dt.date | None = None) -> RiskPage:
+    """Page ``page`` (1..``MAX_PAGES``) of ``risk_list``: one query."""
+    number = min(max(page, 1), MAX_PAGES)
+    start = (number - 1) * PAGE_SIZE
+    customers = list(risk_list(filters=filters, as_of=as_of)[start : start + PAGE_SIZE + 1])
+    has_next = len(customers) > PAGE_SIZE and number < MAX_PAGES
+    return RiskPage([risk_of(c) for c in customers[:PAGE_SIZE]], number, has_next)
+
+
+def customer_risk(customer_id: int, *, as_of: dt.date | None = None) -> Risk | None:
+    """The risk card of the customer page: the same figures as the risk view, one query."""
+    found = risk_queryset(as_of=as_of).filter(pk=customer_id).first()
+    return risk_of(found) if found else None
+
+
+# Export ----------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    Column("customer_code"),
+    Column("customer_name", width=40),
+    Column("segment"),
+    Column("collector"),
+    Column("exposure", MONEY),
+    Column("credit_limit", MONEY),
+    Column("share_used_pct"),
+    Column("over_limit"),
+    Column("average_days_late"),
+    Column("days_late_last_3_months"),
+    Column("days_late_3_months_before"),
+    Column("days_late_trend"),
+    Column("invoices_issued_12_months", INTEGER),
+    Column("disputes_raised_12_months", INTEGER),
+    Column("dispute_rate_pct"),
+    Column("disputed_amount_share_pct"),
+    Column("promises_broken_12_months", INTEGER),
+    Column("abuse_score"),
+    Column("flagged"),
+]
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def risk_export_rows(*, filters: RiskFilters, with_scores: bool, as_of=None):
+    """Every customer of ``risk_list`` in the page's order, read in chunks."""
+    for c in risk_list(filters=filters, as_of=as_of).iterator(chunk_size=2000):
+        r = risk_of(c)
+        yield (
+            c.code,
+            c.name,
+            c.segment.name if c.segment else "",
+            _user_name(c.collector),
+            r.exposure,
+            r.credit_limit,
+            r.share_used,
+            "yes" if r.over_limit else "no",
+            r.days_late,
+            r.days_late_recent,
+            r.days_late_prior,
+            r.trend,
+            r.invoices_issued,
+            r.disputes_raised,
+            r.dispute_rate,
+            r.disputed_share,
+            r.promises_broken,
+            r.score if with_scores else None,
+            ("yes" if r.flagged else "no") if with_scores else None,
+        )
