@@ -70,9 +70,7 @@ def test_it_groups_by_collector_and_by_customer(collector):
         (collector.pk, Decimal("65000.00")),
         (None, Decimal("37000.00")),  # Martin 35,000 and Leroy 2,000: no collector
     ]
-    by_customer = aged_groups(
-        as_of=AS_OF, scope=Scope(collector_id=collector.pk), group="customer"
-    )
+    by_customer = aged_groups(as_of=AS_OF, scope=Scope(collector_id=collector.pk), group="customer")
     assert [(r.code, r.balance) for r in by_customer.rows] == [("C1", Decimal("65000.00"))]
     assert by_customer.totals == aged_balance_for(as_of=AS_OF, collector_id=collector.pk).totals
 
@@ -105,7 +103,7 @@ def test_a_segment_drills_down_to_its_customers_then_to_their_invoices(manager_c
     (segment_url,) = _links(html, "data-drill")  # customers without a segment: no link
     assert f"segment={ledger['segment'].pk}" in segment_url and "group=customer" in segment_url
     customers = manager_client.get(segment_url).content.decode()
-    assert 'data-customer' not in customers
+    assert "data-customer" not in customers
     assert "Dupont SA" in customers and "Leroy SAS" in customers and "Martin" not in customers
     dupont = ledger["dupont"].pk
     cell = re.search(
