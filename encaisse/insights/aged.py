@@ -30,7 +30,7 @@ from .charts import Series, bar_chart
 from .queries import Scope, group_labels
 
 GROUPINGS = ("segment", "collector", "customer")
-CHART_GROUPS = 12  # bars on the chart: the largest balances, the rest as one "others" bar
+CHART_GROUPS = 10  # bars on the chart: the largest balances, the rest as one "others" bar
 
 
 @dataclass

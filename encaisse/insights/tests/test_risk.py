@@ -98,7 +98,7 @@ def test_the_page_shows_each_customer_with_its_figures_and_link(manager_client):
     ledger = risk_ledger(as_of=today())
     html = manager_client.get("/insights/risk/").content.decode()
     assert f'href="/customers/{ledger["risky"].pk}/"' in html
-    assert 'data-customer="R1" class="over-limit-row"' in html
+    assert 'data-customer="R1" data-over-limit' in html
     assert "120,0 %" in html
     assert "▲ +17,0" in html
     assert "Paid Up" not in html
