@@ -1,8 +1,9 @@
 """The customer risk view (``/insights/risk/``) and the risk card of the customer page.
 
-One query reads a page of customers with every figure as a correlated subquery on an index of
-the customer's own rows (invoices by customer, disputes by customer, promises by customer), so
-a page costs the same at 33,000 customers as at 30 and nothing runs per row in Python:
+A page is two queries: the ids of its customers in the chosen order (computing only the sort
+key), then their figures, each a correlated subquery on an index of the customer's own rows
+(invoices, disputes, promises by customer), so nothing runs per row in Python and the figures
+are computed for the 50 customers shown, not for all 33,000:
 
 - exposure: the stored open balance (``Customer.open_balance``, refreshed on every write and
   each morning), against the credit limit (share used; over the limit when above it);
@@ -156,12 +157,31 @@ def over_limit_condition() -> Q:
     return Q(credit_limit__isnull=False, open_balance__gt=F("credit_limit"))
 
 
-def risk_list(*, filters: RiskFilters, as_of: dt.date | None = None) -> QuerySet:
+def _ranking(*, sort: str, as_of: dt.date | None) -> QuerySet:
+    """Customers with only what ``sort`` orders by: a page's ids are found without computing
+    the other figures for every customer the sort has to read."""
+    customers = Customer.objects.all()
+    if sort == "days_late":
+        w = windows(as_of or today())
+        customers = customers.annotate(days_late=_days_late(w.year_start, w.as_of))
+    elif sort == "over_limit":
+        over_by = ExpressionWrapper(F("open_balance") - F("credit_limit"), output_field=AMOUNT)
+        customers = customers.annotate(over_by=over_by)
+    return customers
+
+
+def risk_list(
+    *, filters: RiskFilters, as_of: dt.date | None = None, figures: bool = True
+) -> QuerySet:
     """The customers with an open balance, narrowed and ordered as ``filters`` ask, the worst
-    first (customers without the figure last), then by id."""
-    customers = risk_queryset(as_of=as_of).filter(
-        open_balance__gt=0, **filters.scope.customer_lookups(prefix="")
-    )
+    first (customers without the figure last), then by id; with every figure, or (``figures``
+    False) only the sort key."""
+    sort = filters.sort if filters.sort in SORTS else "exposure"
+    if figures:
+        customers = risk_queryset(as_of=as_of)
+    else:
+        customers = _ranking(sort=sort, as_of=as_of)
+    customers = customers.filter(open_balance__gt=0, **filters.scope.customer_lookups(prefix=""))
     if filters.over_limit_only:
         customers = customers.filter(over_limit_condition())
     if filters.flagged_only:
@@ -171,7 +191,7 @@ def risk_list(*, filters: RiskFilters, as_of: dt.date | None = None) -> QuerySet
         "over_limit": F("over_by").desc(nulls_last=True),
         "days_late": F("days_late").desc(nulls_last=True),
         "score": F("abuse_score__score").desc(nulls_last=True),
-    }[filters.sort if filters.sort in SORTS else "exposure"]
+    }[sort]
     return customers.order_by(key, "id")
 
 
@@ -253,12 +273,16 @@ class RiskPage:
 
 
 def risk_page(*, filters: RiskFilters, page: int = 1, as_of: dt.date | None = None) -> RiskPage:
-    """Page ``page`` (1..``MAX_PAGES``) of ``risk_list``: one query."""
+    """Page ``page`` (1..``MAX_PAGES``) of ``risk_list`` in two queries: the page's customer
+    ids in order (only the sort key computed), then their figures."""
     number = min(max(page, 1), MAX_PAGES)
     start = (number - 1) * PAGE_SIZE
-    customers = list(risk_list(filters=filters, as_of=as_of)[start : start + PAGE_SIZE + 1])
-    has_next = len(customers) > PAGE_SIZE and number < MAX_PAGES
-    return RiskPage([risk_of(c) for c in customers[:PAGE_SIZE]], number, has_next)
+    ranked = risk_list(filters=filters, as_of=as_of, figures=False).values_list("id", flat=True)
+    ids = list(ranked[start : start + PAGE_SIZE + 1])
+    has_next = len(ids) > PAGE_SIZE and number < MAX_PAGES
+    ids = ids[:PAGE_SIZE]
+    found = {c.pk: c for c in risk_queryset(as_of=as_of).filter(pk__in=ids)} if ids else {}
+    return RiskPage([risk_of(found[pk]) for pk in ids if pk in found], number, has_next)
 
 
 def customer_risk(customer_id: int, *, as_of: dt.date | None = None) -> Risk | None:

@@ -76,7 +76,7 @@ def test_it_sorts_by_exposure_largest_first():
     assert [r.customer.code for r in _rows(RiskFilters(sort="over_limit"))] == ["R1", "R2", "R9"]
 
 
-def test_a_page_is_one_query_whatever_its_length():
+def test_a_page_is_two_queries_whatever_its_length():
     risk_ledger()
     with CaptureQueriesContext(connection) as few:
         _rows()
@@ -86,7 +86,7 @@ def test_a_page_is_one_query_whatever_its_length():
     customer_balances_refresh(as_of=AS_OF)
     with CaptureQueriesContext(connection) as many:
         assert len(_rows()) == 32
-    assert len(few) == len(many) == 1
+    assert len(few) == len(many) == 2  # the page's ids in order, then their figures
 
 
 # Pages and exports -----------------------------------------------------------------------------
@@ -172,3 +172,19 @@ def test_it_refuses_department_members_and_sends_strangers_to_login(department_c
 
 def test_it_refuses_an_unknown_export_format(manager_client):
     assert manager_client.get("/insights/risk/export/pdf/").status_code == 404
+
+
+def test_the_page_costs_the_same_queries_for_2_or_32_customers(manager_client):
+    from encaisse.core.dates import today
+
+    risk_ledger(as_of=today())
+    with CaptureQueriesContext(connection) as few:
+        manager_client.get("/insights/risk/")
+    for n in range(30):
+        customer = make_customer(f"N{n}", f"Nouveau {n}")
+        make_invoice(customer, f"N{n}", "100.00", issued=today())
+    customer_balances_refresh()
+    with CaptureQueriesContext(connection) as many:
+        html = manager_client.get("/insights/risk/").content.decode()
+    assert html.count("data-customer=") == 32
+    assert len(few) == len(many)
