@@ -20,9 +20,10 @@ Pages are bounded: ``PAGE_SIZE`` rows by page number up to ``MAX_PAGES``; the fi
 the rest."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -272,13 +273,49 @@ class RiskPage:
     has_next: bool
 
 
+def _ids_by_days_late(customers: QuerySet, w: Windows, start: int, count: int) -> list[int]:
+    """``count`` ids of ``customers`` from ``start``, latest payers first (none known last),
+    ranked by one GROUP BY over the settled invoices joined to the customers: a single pass
+    over the year's settlements, where a correlated subquery would seek each of 33,000
+    customers' invoices (2.5 times the CPU at a million invoices on SQLite)."""
+    if connection.vendor == "sqlite":
+        days = "CAST(julianday(settled_on) AS INTEGER) - CAST(julianday(due_date) AS INTEGER)"
+    else:
+        days = "(settled_on - due_date)"
+    subquery, params = customers.order_by().values("id").query.sql_with_params()
+    # Fragments are constants; values are parameters.
+    sql = f"""
+        SELECT c.id FROM customers_customer AS c
+        LEFT JOIN (
+            SELECT customer_id,
+                   SUM(amount * CASE WHEN {days} > 0 THEN {days} ELSE 0 END) * 1.0 / SUM(amount)
+                   AS late
+            FROM receivables_invoice
+            WHERE status = %s AND kind = %s AND amount > 0 AND settled_on > %s AND settled_on <= %s
+            GROUP BY customer_id
+        ) AS l ON l.customer_id = c.id
+        WHERE c.id IN ({subquery})
+        ORDER BY l.late DESC NULLS LAST, c.id
+        LIMIT %s OFFSET %s
+    """  # noqa: S608
+    adapt = connection.ops.adapt_datefield_value
+    values = [InvoiceStatus.SETTLED, InvoiceKind.INVOICE, adapt(w.year_start), adapt(w.as_of)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params, count, start])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def risk_page(*, filters: RiskFilters, page: int = 1, as_of: dt.date | None = None) -> RiskPage:
     """Page ``page`` (1..``MAX_PAGES``) of ``risk_list`` in two queries: the page's customer
     ids in order (only the sort key computed), then their figures."""
     number = min(max(page, 1), MAX_PAGES)
     start = (number - 1) * PAGE_SIZE
-    ranked = risk_list(filters=filters, as_of=as_of, figures=False).values_list("id", flat=True)
-    ids = list(ranked[start : start + PAGE_SIZE + 1])
+    if filters.sort == "days_late":
+        customers = risk_list(filters=replace(filters, sort="exposure"), figures=False)
+        ids = _ids_by_days_late(customers, windows(as_of or today()), start, PAGE_SIZE + 1)
+    else:
+        ranked = risk_list(filters=filters, as_of=as_of, figures=False)
+        ids = list(ranked.values_list("id", flat=True)[start : start + PAGE_SIZE + 1])
     has_next = len(ids) > PAGE_SIZE and number < MAX_PAGES
     ids = ids[:PAGE_SIZE]
     found = {c.pk: c for c in risk_queryset(as_of=as_of).filter(pk__in=ids)} if ids else {}

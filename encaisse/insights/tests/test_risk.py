@@ -74,6 +74,10 @@ def test_it_sorts_by_exposure_largest_first():
     customer_balances_refresh(as_of=AS_OF)
     assert [r.customer.code for r in _rows()] == ["R9", "R1", "R2"]
     assert [r.customer.code for r in _rows(RiskFilters(sort="over_limit"))] == ["R1", "R2", "R9"]
+    # Latest payers first, then the customers without settled invoices by id.
+    assert [r.customer.code for r in _rows(RiskFilters(sort="days_late"))] == ["R1", "R2", "R9"]
+    scoped = RiskFilters(sort="days_late", over_limit_only=True)
+    assert [r.customer.code for r in _rows(scoped)] == ["R1"]
 
 
 def test_a_page_is_two_queries_whatever_its_length():
