@@ -138,6 +138,27 @@ def invoices_url(*, customer_id: int, bucket: AgeBucket | None, as_of: dt.date) 
     return f"{reverse('receivables:list')}?{urlencode(params)}"
 
 
+def add_links(rows: list[AgedGroup], *, data: AgedGroups, query: dict) -> None:
+    """Give the rows of a page their links: ``drill_url`` (a segment's or a collector's
+    customers), ``cells`` (bucket, amount, invoice list URL or None) and, for a customer,
+    ``invoices_url`` (all its open invoices)."""
+    by_customer = data.group == "customer"
+    for row in rows:
+        row.drill_url = drill_down_url(group=data.group, key=row.key, query=query)
+        row.cells = [
+            (
+                bucket,
+                row.buckets.get(bucket.key),
+                invoices_url(customer_id=row.key, bucket=bucket, as_of=data.as_of)
+                if by_customer
+                else None,
+            )
+            for bucket in data.buckets
+        ]
+        if by_customer:
+            row.invoices_url = invoices_url(customer_id=row.key, bucket=None, as_of=data.as_of)
+
+
 # Chart and export ------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 from encaisse.disputes.abuse.selectors import may_see_abuse_scores
 
-from .aged import aged_chart, aged_export, aged_groups, drill_down_url, invoices_url
+from .aged import add_links, aged_chart, aged_export, aged_groups
 from .forms_risk import AgedFilterForm, RiskFilterForm
 from .risk import EXPORT_COLUMNS, MAX_PAGES, risk_export_rows, risk_page
 from .tables import _amount
@@ -50,21 +50,7 @@ def aged_page(request):
     form, data = _aged(request)
     page = Paginator(data.rows, AGED_PAGE_SIZE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "group"}
-    as_of = data.as_of
-    for row in page.object_list:
-        row.drill_url = drill_down_url(group=data.group, key=row.key, query=query)
-        if data.group == "customer":
-            row.cells = [
-                (
-                    b,
-                    row.buckets.get(b.key),
-                    invoices_url(customer_id=row.key, bucket=b, as_of=as_of),
-                )
-                for b in data.buckets
-            ]
-            row.invoices_url = invoices_url(customer_id=row.key, bucket=None, as_of=as_of)
-        else:
-            row.cells = [(b, row.buckets.get(b.key), None) for b in data.buckets]
+    add_links(page.object_list, data=data, query=query)
     context = {
         "form": form,
         "data": data,
