@@ -41,7 +41,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from encaisse.core.dates import end_of_month, today
-from encaisse.core.exports import INTEGER, MONEY, Column
 from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 from encaisse.disputes.models import Dispute
@@ -326,59 +325,3 @@ def customer_risk(customer_id: int, *, as_of: dt.date | None = None) -> Risk | N
     """The risk card of the customer page: the same figures as the risk view, one query."""
     found = risk_queryset(as_of=as_of).filter(pk=customer_id).first()
     return risk_of(found) if found else None
-
-
-# Export ----------------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = [
-    Column("customer_code"),
-    Column("customer_name", width=40),
-    Column("segment"),
-    Column("collector"),
-    Column("exposure", MONEY),
-    Column("credit_limit", MONEY),
-    Column("share_used_pct"),
-    Column("over_limit"),
-    Column("average_days_late"),
-    Column("days_late_last_3_months"),
-    Column("days_late_3_months_before"),
-    Column("days_late_trend"),
-    Column("invoices_issued_12_months", INTEGER),
-    Column("disputes_raised_12_months", INTEGER),
-    Column("dispute_rate_pct"),
-    Column("disputed_amount_share_pct"),
-    Column("promises_broken_12_months", INTEGER),
-    Column("abuse_score"),
-    Column("flagged"),
-]
-
-
-def _user_name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def risk_export_rows(*, filters: RiskFilters, with_scores: bool, as_of=None):
-    """Every customer of ``risk_list`` in the page's order, read in chunks."""
-    for c in risk_list(filters=filters, as_of=as_of).iterator(chunk_size=2000):
-        r = risk_of(c)
-        yield (
-            c.code,
-            c.name,
-            c.segment.name if c.segment else "",
-            _user_name(c.collector),
-            r.exposure,
-            r.credit_limit,
-            r.share_used,
-            "yes" if r.over_limit else "no",
-            r.days_late,
-            r.days_late_recent,
-            r.days_late_prior,
-            r.trend,
-            r.invoices_issued,
-            r.disputes_raised,
-            r.dispute_rate,
-            r.disputed_share,
-            r.promises_broken,
-            r.score if with_scores else None,
-            ("yes" if r.flagged else "no") if with_scores else None,
-        )

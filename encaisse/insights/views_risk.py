@@ -17,7 +17,8 @@ from encaisse.disputes.abuse.selectors import may_see_abuse_scores
 
 from .aged import add_links, aged_chart, aged_export, aged_groups
 from .forms_risk import AgedFilterForm, RiskFilterForm
-from .risk import EXPORT_COLUMNS, MAX_PAGES, risk_export_rows, risk_page
+from .risk import MAX_PAGES, risk_page
+from .risk_export import EXPORT_COLUMNS, risk_export_rows
 from .tables import _amount
 from .views import EXPORTERS
 

@@ -192,3 +192,36 @@ def test_the_page_costs_the_same_queries_for_2_or_32_customers(manager_client):
         html = manager_client.get("/insights/risk/").content.decode()
     assert html.count("data-customer=") == 32
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("sort", ["exposure", "over_limit", "days_late", "score"])
+def test_the_export_has_the_pages_figures_in_the_pages_order(sort):
+    from encaisse.insights.risk_export import risk_export_rows
+
+    risk_ledger()
+    big = make_customer("R9", "Big SA")
+    make_invoice(big, "B1", "90000.00", issued=AS_OF)
+    customer_balances_refresh(as_of=AS_OF)
+    filters = RiskFilters(sort=sort)
+    page = [
+        (
+            r.customer.code,
+            r.exposure,
+            r.share_used,
+            r.days_late,
+            r.days_late_recent,
+            r.days_late_prior,
+            r.invoices_issued,
+            r.disputes_raised,
+            r.dispute_rate,
+            r.disputed_share,
+            r.promises_broken,
+            r.score,
+        )
+        for r in _rows(filters)
+    ]
+    exported = [
+        (row[0], row[4], row[6], *row[8:11], *row[12:18])
+        for row in risk_export_rows(filters=filters, with_scores=True, as_of=AS_OF)
+    ]
+    assert exported == page
