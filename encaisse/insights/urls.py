@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_disputes, views_reports
+from . import views, views_disputes, views_reports, views_risk
 
 app_name = "insights"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("reports/generate/", views_reports.report_generate, name="report_generate"),
     path("reports/recipients/", views_reports.report_recipients, name="report_recipients"),
     path("reports/<int:report_id>/pdf/", views_reports.report_download, name="report_download"),
+    path("aged/", views_risk.aged_page, name="aged"),
+    path("aged/export/<str:fmt>/", views_risk.aged_export_view, name="aged_export"),
+    path("risk/", views_risk.risk_view, name="risk"),
+    path("risk/export/<str:fmt>/", views_risk.risk_export, name="risk_export"),
 ]

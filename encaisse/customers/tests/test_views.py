@@ -242,8 +242,8 @@ def test_the_customer_page_costs_the_same_queries_whatever_its_size(
     url = reverse("customers:detail", args=[customer.pk])
     collector_client.get(url)  # creates the company row with its defaults on first use
     # 15 for the page, 7 for the dunning timeline and its forms (one per source), 1 for the
-    # false-dispute score card.
-    with django_assert_num_queries(23, exact=False) as few:
+    # false-dispute score card, 1 for the risk card (insights).
+    with django_assert_num_queries(24, exact=False) as few:
         collector_client.get(url)
     for n in range(30):
         make_invoice(customer, f"X{n}", "10.00", due=TODAY - dt.timedelta(days=n))
