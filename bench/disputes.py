@@ -5,8 +5,9 @@ and PostgreSQL.
 
 For each size (N disputes over 10 N invoices, 1 N customers: 100k disputes over 1M invoices),
 a fresh migrated database (a SQLite file under bench/data/, or the PostgreSQL database
-``disputes`` whose public schema is emptied) gets the dunning benchmark's ledger and a disputes
-history (``bench/disputes_data.py``), written with SQL and not timed. Then, in process, each
+``disputes``, or ``$BENCH_POSTGRES_DB``, dropped and created again) gets the dunning
+benchmark's ledger and a disputes history (``bench/disputes_data.py``), written with SQL and
+not timed. Then, in process, each
 read is run 5 times and reported by its best and median wall time, with the CPU time of our
 process for the best run (for PostgreSQL the server's CPU time is not in it) and the load
 average of the machine at that moment (the machine is shared):
@@ -40,7 +41,10 @@ from bench import databases, machine  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / "data"
 RESULTS_DIR = ROOT / "bench" / "results"
-POSTGRES_URL = f"{databases.POSTGRES_SERVER}/disputes"
+# BENCH_POSTGRES_DB picks another database, so that engineers sharing the server do not drop
+# each other's (never ``test`` or ``bench``, which CI and the coordinator use).
+POSTGRES_DB = os.environ.get("BENCH_POSTGRES_DB", "disputes")
+POSTGRES_URL = f"{databases.POSTGRES_SERVER}/{POSTGRES_DB}"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 AS_OF = dt.date(2026, 11, 30)
 REPEAT = 5
@@ -63,8 +67,8 @@ def fresh(db: str, label: str) -> str:
     import psycopg
 
     with psycopg.connect(f"{databases.POSTGRES_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS disputes WITH (FORCE)")
-        conn.execute("CREATE DATABASE disputes")
+        conn.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{POSTGRES_DB}"')
     return POSTGRES_URL
 
 

@@ -397,6 +397,9 @@ class Satisfaction(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Set when the dispute was reopened before the request went out (the email still queued,
+    # or the call still planned): the request was withdrawn, not sent.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
