@@ -48,7 +48,6 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, null=True, verbose_name="days to resolve"
             ),
         ),
-        migrations.RunPython(resolution_columns_fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="dispute",
             index=models.Index(
@@ -57,4 +56,7 @@ class Migration(migrations.Migration):
                 name="dispute_unstored_resolved_idx",
             ),
         ),
+        # After the index: PostgreSQL refuses to build one on a table with rows updated in
+        # the same transaction (pending foreign key trigger events).
+        migrations.RunPython(resolution_columns_fill, migrations.RunPython.noop, elidable=True),
     ]
