@@ -161,14 +161,15 @@ def build_disputes(n_invoices: int, *, seed: int = 2) -> dict:
                 if rng.random() < 0.5:
                     at = raised + dt.timedelta(days=rng.randint(0, 30))
                     yield (first_dispute + number - 1, "preuve.pdf", f"b{number:08d}.pdf",
-                           "application/pdf", 1000, "0" * 64, f"{at} 10:00:00+00:00")  # fmt: skip
+                           "application/pdf", 1000, "0" * 64, f"{at} 10:00:00+00:00",
+                           False)  # fmt: skip
 
         _insert(
             cursor,
             vendor,
             "disputes_evidence",
             ["dispute_id", "original_name", "stored_name", "content_type", "size", "sha256",
-             "uploaded_at"],
+             "uploaded_at", "from_customer"],
             evidence(),
         )  # fmt: skip
         actions = []  # (customer, channel, due_on, outcome, invoice)

@@ -122,9 +122,17 @@ def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | Non
         else:
             counts.setdefault((t - 2, g if t == 2 else None), []).append((d, values[0]))
     result = {}
+    none = (None,) * len(PERCENTILES)
     for key, values in figures.items():
-        pairs = sorted(counts.get(key, []))
-        result[key] = (key[1], *values, *(percentile_from_counts(pairs, p) for p in PERCENTILES))
+        pairs = counts.get(key)
+        if not pairs:
+            result[key] = (key[1], *values, *none)
+        elif len(pairs) == 1:  # most customers: every percentile is that one value
+            result[key] = (key[1], *values, *(float(pairs[0][0]),) * len(PERCENTILES))
+        else:
+            pairs.sort()
+            found = (percentile_from_counts(pairs, p) for p in PERCENTILES)
+            result[key] = (key[1], *values, *found)
     total = result.pop((1, None), None)
     groups = list(result.values())
     return (total if total and total[1] else None), groups
