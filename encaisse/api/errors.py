@@ -55,6 +55,13 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields or []
 
 
+def invalid_field(field: str, message: str) -> ApiError:
+    """A 422 naming the one request field at fault: ``invalid_field("query.segment", "...")``."""
+    return ApiError(
+        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
+    )
+
+
 def _ninja_field(loc) -> str:
     """``("body", "payload", "amount")`` -> ``body.amount``: drop the endpoint's parameter name,
     which means nothing to the client, when it wraps the whole body or query schema."""

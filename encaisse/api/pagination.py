@@ -5,18 +5,13 @@ the app's selector (see ``encaisse.core.pagination``)."""
 
 from encaisse.core.pagination import take
 
-from .errors import ApiError
+from .errors import ApiError, invalid_field
 
 NOT_A_CURSOR = "Not a cursor returned by this API."
 
 
 def invalid_cursor(message: str = NOT_A_CURSOR) -> ApiError:
-    return ApiError(
-        422,
-        "validation_error",
-        "The request is not valid.",
-        [{"field": "query.cursor", "message": message}],
-    )
+    return invalid_field("query.cursor", message)
 
 
 def page(items: list, next_cursor: str | None) -> dict:

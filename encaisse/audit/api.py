@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from encaisse.accounts.capabilities import VIEW_AUDIT
 from encaisse.accounts.models import User
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses, invalid_field
 from encaisse.api.pagination import invalid_cursor, page
 
 from .selectors import AuditFilters, audit_list, audit_page
@@ -55,12 +55,6 @@ class AuditQuery(Schema):
     )
 
 
-def _unprocessable(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
-
-
 @router.get(
     "",
     response={200: AuditPage, **error_responses(401, 403, 422)},
@@ -80,9 +74,9 @@ def audit_entries(
     if f.actor:
         actor_id = User.objects.filter(username=f.actor).values_list("pk", flat=True).first()
         if actor_id is None:
-            raise _unprocessable("query.actor", "No user with this username.")
+            raise invalid_field("query.actor", "No user with this username.")
     if f.date_from and f.date_to and f.date_from > f.date_to:
-        raise _unprocessable("query.date_to", "The end date is before the start date.")
+        raise invalid_field("query.date_to", "The end date is before the start date.")
     queryset = audit_list(
         filters=AuditFilters(
             object_type=f.object_type or "",

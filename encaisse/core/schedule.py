@@ -35,6 +35,10 @@ SCHEDULE = [
     Job("disputes-escalation", "45 5 * * *", "encaisse.disputes.tasks.daily_disputes_escalation"),
     # Abuse scores from yesterday's dispute history, for the flagged list and the worklist badge.
     Job("abuse-scores", "50 5 * * *", "encaisse.disputes.tasks.daily_abuse_scores"),
+    # The previous month's management report, generated and emailed to the chosen users.
+    Job("monthly-report", "0 6 1 * *", "encaisse.insights.tasks.monthly_report_job"),
+    # Its emails (retried with backoff) and a generation that failed, tried again.
+    Job("monthly-report-emails", "*/10 * * * *", "encaisse.insights.tasks.report_emails_tick"),
 ]
 
 CATCH_UP = dt.timedelta(days=1)

@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses, invalid_field
 from encaisse.api.pagination import invalid_cursor
 from encaisse.api.pagination import page as page_out
 
@@ -50,23 +50,17 @@ WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 NOT_NULL = {"on_hold", "is_billing_contact", "language", "code", "name", "country"}
 
 
-def _unprocessable(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
-
-
 def _user(username: str, field: str):
     found = get_user_model().objects.filter(username=username).first()
     if found is None:
-        raise _unprocessable(field, "No user with this username.")
+        raise invalid_field(field, "No user with this username.")
     return found
 
 
 def _segment(code: str, field: str) -> Segment:
     found = Segment.objects.filter(code=code).first()
     if found is None:
-        raise _unprocessable(field, "No segment with this code.")
+        raise invalid_field(field, "No segment with this code.")
     return found
 
 
@@ -76,7 +70,7 @@ def _customer_data(payload: CustomerPatch, *, creating: bool) -> dict:
     data = payload.dict(exclude_none=True) if creating else payload.dict(exclude_unset=True)
     for name in NOT_NULL:
         if name in data and data[name] is None:
-            raise _unprocessable(f"body.{name}", "This field cannot be null.")
+            raise invalid_field(f"body.{name}", "This field cannot be null.")
     if data.get("segment"):
         data["segment"] = _segment(data["segment"], "body.segment")
     elif "segment" in data:
@@ -181,7 +175,7 @@ def _contact_data(payload: ContactPatch, *, creating: bool) -> dict:
     data = payload.dict(exclude_none=True) if creating else payload.dict(exclude_unset=True)
     for name in NOT_NULL:
         if name in data and data[name] is None:
-            raise _unprocessable(f"body.{name}", "This field cannot be null.")
+            raise invalid_field(f"body.{name}", "This field cannot be null.")
     return data
 
 

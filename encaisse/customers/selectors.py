@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -59,7 +59,9 @@ class CustomerFilters:
 
     ``q`` searches names and codes (contains, any case) and SIRENs (the digits given start
     the SIREN, spaces ignored). ``collector_id`` keeps one collector's customers,
-    ``unassigned`` those without one; ``overdue`` keeps customers with an overdue balance."""
+    ``unassigned`` those without one; ``overdue`` keeps customers with an overdue balance;
+    ``on_hold`` those whose dunning is stopped as a whole (the flag, or a hold or block in
+    force on the customer), or with False the others."""
 
     q: str = ""
     collector_id: int | None = None
@@ -125,6 +127,15 @@ def _search(text: str) -> Q:
     return condition
 
 
+def _on_hold() -> Q:
+    """Customers whose dunning is stopped as a whole today: the on-hold flag, or a hold or
+    block in force on the whole customer (what the list's badge shows)."""
+    from encaisse.dunning.selectors import active_blocks  # dunning builds on customers
+
+    whole = active_blocks().filter(customer_id=OuterRef("pk"), invoice__isnull=True)
+    return Q(on_hold=True) | Q(Exists(whole))
+
+
 def customer_list(*, user, filters: CustomerFilters) -> QuerySet:
     """Customers matching ``filters``, in the order of ``filters.sort`` (overdue first by
     default), with segment and collector joined (one query per page)."""
@@ -142,7 +153,8 @@ def customer_list(*, user, filters: CustomerFilters) -> QuerySet:
     if f.overdue:
         customers = customers.filter(overdue_balance__gt=0)
     if f.on_hold is not None:
-        customers = customers.filter(on_hold=f.on_hold)
+        held = _on_hold()
+        customers = customers.filter(held if f.on_hold else ~held)
     ordering, key, descending = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
     if text or f.on_hold is not None:
         # A search or the on-hold flag keeps few rows that no index finds. Walking the sort

@@ -13,11 +13,12 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from encaisse.customers.models import Segment
-from encaisse.dunning.choices import ActionStatus, Channel, PromiseStatus
+from encaisse.dunning.choices import ActionStatus, CallOutcome, Channel, PromiseStatus
 from encaisse.dunning.models import (
     Action,
     PromiseInvoice,
@@ -28,7 +29,7 @@ from encaisse.dunning.models import (
 )
 from encaisse.dunning.services import dunning_run_generate
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
-from encaisse.receivables.models import Invoice
+from encaisse.receivables.models import Allocation, Invoice
 
 HISTORY_DAYS = 45
 KEPT_PROMISES = 12
@@ -40,12 +41,13 @@ SEGMENT_SCENARIOS = {
     "retail": "standard",
 }
 CALL_NOTES = [
-    "Joint : paiement confirmé pour la fin de semaine.",
-    "Messagerie, message laissé.",
-    "Joint : facture bien reçue, en attente de validation interne.",
-    "Non joint, rappeler demain matin.",
-    "Joint : le comptable demande un duplicata de la facture.",
-    "Joint : virement programmé au prochain jour de paiement fournisseurs.",
+    ("Joint : paiement confirmé pour la fin de semaine.", CallOutcome.PAYMENT_CONFIRMED),
+    ("Messagerie, message laissé.", CallOutcome.NOT_REACHED),
+    ("Joint : facture bien reçue, en attente de validation interne.", CallOutcome.REACHED),
+    ("Non joint, rappeler demain matin.", CallOutcome.NOT_REACHED),
+    ("Joint : le comptable demande un duplicata de la facture.", CallOutcome.REACHED),
+    ("Joint : virement programmé au prochain jour de paiement fournisseurs.", CallOutcome.REACHED),
+    ("Joint : rappeler lundi, la personne en charge est absente.", CallOutcome.CALL_BACK),
 ]
 
 
@@ -147,14 +149,55 @@ def _outcomes(rng: random.Random, *, as_of: dt.date, users_by_id: dict) -> int:
         action.status = ActionStatus.DONE
         action.done_at, action.done_by = when, performer
         if action.channel == Channel.CALL:
-            action.notes = rng.choice(CALL_NOTES)
+            action.notes, action.outcome = rng.choice(CALL_NOTES)
             done += 1
         if action.approved_at is None and action.channel == Channel.FORMAL_NOTICE:
             action.approved_at, action.approved_by = when, users_by_id.get("manager")
         action.save(
-            update_fields=["status", "done_at", "done_by", "notes", "approved_at", "approved_by"]
+            update_fields=[
+                "status",
+                "done_at",
+                "done_by",
+                "notes",
+                "outcome",
+                "approved_at",
+                "approved_by",
+            ]
         )
     return done
+
+
+def _reopen_paid_during(*, start: dt.date, as_of: dt.date) -> dict[int, dt.date]:
+    """The invoices paid during the replay, open again (for what was still owed when it began)
+    until their payment day, so the replayed runs dun them as they would have, and the
+    dunning-effectiveness figures see invoices paid after a reminder. ``{id: settled on}``."""
+    paid = Invoice.objects.filter(
+        kind=InvoiceKind.INVOICE,
+        status=InvoiceStatus.SETTLED,
+        settled_on__gte=start,
+        settled_on__lte=as_of,
+    )
+    settled_on = dict(paid.values_list("pk", "settled_on"))
+    before = (
+        Allocation.objects.filter(invoice=OuterRef("pk"), allocated_on__lt=start)
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    paid.update(
+        status=InvoiceStatus.OPEN,
+        open_amount=F("amount") - Coalesce(Subquery(before), Value(Decimal("0"))),
+    )
+    return settled_on
+
+
+def _settle_paid_before(paid: dict[int, dt.date], day: dt.date) -> None:
+    """Settled again, as they are in the ledger, the invoices paid before ``day``'s run."""
+    ids = [pk for pk, settled_on in paid.items() if settled_on < day]
+    if ids:
+        Invoice.objects.filter(pk__in=ids).update(status=InvoiceStatus.SETTLED, open_amount=0)
+        for pk in ids:
+            del paid[pk]
 
 
 def dunning_history_build(*, seed: int, as_of: dt.date, users: dict) -> DunningHistory:
@@ -164,10 +207,13 @@ def dunning_history_build(*, seed: int, as_of: dt.date, users: dict) -> DunningH
     _map_segments()
     start = as_of - dt.timedelta(days=HISTORY_DAYS)
     _promises(rng, start=start, as_of=as_of, collector=users["collector"])
+    paid = _reopen_paid_during(start=start, as_of=as_of)
     day = start
     while day <= as_of:
+        _settle_paid_before(paid, day)
         dunning_run_generate(as_of=day, collect=False)
         day += dt.timedelta(days=1)
+    _settle_paid_before(paid, as_of + dt.timedelta(days=1))
     users_by_id = {user.pk: user for user in users.values()}
     users_by_id["manager"] = users["manager"]
     calls = _outcomes(rng, as_of=as_of, users_by_id=users_by_id)

@@ -29,6 +29,7 @@ from .dunning import dunning_history_build
 from .identifiers import siren_make, vat_number_make
 from .ledger import ledger_build
 from .people import DEMO_USERS, demo_users_ensure
+from .preventive import preventive_actions_build
 
 DEFAULT_CUSTOMERS = 300
 DEFAULT_SEED = 2024
@@ -132,6 +133,7 @@ def demo_load(
     customer_balances_refresh(as_of=as_of)
     dunning_history_build(seed=seed, as_of=as_of, users=users)
     planted = disputes_build(seed=seed, as_of=as_of, users=users)
+    preventive_actions_build(as_of=as_of, users=users)
     abuse_scores_refresh(as_of=as_of)
     summary = DemoSummary(
         as_of=as_of,

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from encaisse.accounts.capabilities import VIEW_DISPUTES, VIEW_LEDGER, WORK_DISPUTES
 from encaisse.accounts.models import Department
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses, invalid_field
 from encaisse.api.pagination import id_page
 from encaisse.core.dates import today
 from encaisse.customers.models import Contact, Customer
@@ -58,18 +58,12 @@ READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
-
-
 def _by_code(model, code, field, lookup="code"):
     if code in (None, ""):
         return None
     found = model.objects.filter(**{lookup: code}).first()
     if found is None:
-        raise _invalid(field, f"Unknown {lookup} {code!r}.")
+        raise invalid_field(field, f"Unknown {lookup} {code!r}.")
     return found
 
 
@@ -78,7 +72,7 @@ def _user(user_id, field):
         return None
     found = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if found is None:
-        raise _invalid(field, "No active user with this id.")
+        raise invalid_field(field, "No active user with this id.")
     return found
 
 
@@ -124,7 +118,7 @@ def disputes_post(request, payload: DisputeIn):
     require(request, VIEW_LEDGER)
     customer = Customer.objects.filter(pk=payload.customer_id).first()
     if customer is None:
-        raise _invalid("body.customer_id", "No customer with this id.")
+        raise invalid_field("body.customer_id", "No customer with this id.")
     lines = []
     for index, line in enumerate(payload.invoices):
         invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE, customer=customer)
@@ -133,13 +127,13 @@ def disputes_post(request, payload: DisputeIn):
         else:
             invoice, field = invoices.filter(number=line.invoice_number).first(), "invoice_number"
         if invoice is None:
-            raise _invalid(f"body.invoices.{index}.{field}", "No invoice of this customer.")
+            raise invalid_field(f"body.invoices.{index}.{field}", "No invoice of this customer.")
         lines.append((invoice, line.disputed_amount))
     contact = None
     if payload.contact_id is not None:
         contact = Contact.objects.filter(pk=payload.contact_id, customer=customer).first()
         if contact is None:
-            raise _invalid("body.contact_id", "No contact of this customer with this id.")
+            raise invalid_field("body.contact_id", "No contact of this customer with this id.")
     dispute = dispute_open(
         actor=request.user,
         customer=customer,
@@ -179,7 +173,7 @@ def dispute_transition_post(request, dispute_id: int, payload: TransitionIn):
     if to == choices.Status.QUALIFIED:
         reason_code = _by_code(ReasonCode, payload.reason_code, "body.reason_code")
         if reason_code is None:
-            raise _invalid("body.reason_code", "A reason code is required to qualify.")
+            raise invalid_field("body.reason_code", "A reason code is required to qualify.")
         dispute_qualify(
             actor=actor,
             dispute=dispute,
@@ -235,14 +229,14 @@ def dispute_evidence_post(request, dispute_id: int, file: File[UploadedFile]):
     dispute = access_dispute(request.user, dispute_id)
     if file.size > max_bytes():
         # Refused before reading it into memory.
-        raise _invalid("body.file", f"The file is larger than {max_bytes()} bytes.")
+        raise invalid_field("body.file", f"The file is larger than {max_bytes()} bytes.")
     content = file.read()
     try:
         evidence = evidence_add(
             actor=request.user, dispute=dispute, name=file.name, content=content
         )
     except ValidationError as error:
-        raise _invalid("body.file", " ".join(error.message_dict["file"])) from None
+        raise invalid_field("body.file", " ".join(error.message_dict["file"])) from None
     return Status(201, evidence)
 
 

@@ -21,7 +21,7 @@ from encaisse.accounts.capabilities import (
 )
 from encaisse.accounts.models import Department
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses, invalid_field
 from encaisse.core.dates import today
 
 from .models import RootCause
@@ -50,12 +50,6 @@ router = Router(tags=["dispute statistics and preventive actions"])
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 422)
 MAX_LIMIT = 500
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
 
 
 def _filters(query: StatsQuery) -> StatsFilters:
@@ -108,7 +102,7 @@ def trend_get(request, query: Query[StatsQuery]):
 def _cause(code, field):
     found = RootCause.objects.filter(code=code).first()
     if found is None:
-        raise _invalid(field, f"Unknown root cause {code!r}.")
+        raise invalid_field(field, f"Unknown root cause {code!r}.")
     return found
 
 
@@ -117,7 +111,7 @@ def _owner(user_id, field):
         return None
     found = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if found is None:
-        raise _invalid(field, "No active user with this id.")
+        raise invalid_field(field, "No active user with this id.")
     return found
 
 
@@ -128,7 +122,7 @@ def _department(request, code, field):
         return None
     found = Department.objects.filter(code=code).first()
     if found is None:
-        raise _invalid(field, f"Unknown department {code!r}.")
+        raise invalid_field(field, f"Unknown department {code!r}.")
     return found
 
 

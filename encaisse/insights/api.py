@@ -14,7 +14,7 @@ from pydantic import WithJsonSchema
 
 from encaisse.accounts.capabilities import VIEW_LEDGER
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import error_responses, invalid_field
 from encaisse.customers.models import Segment
 
 from .forecast import cash_forecast
@@ -44,19 +44,13 @@ def _scope(filters: ScopeIn) -> Scope:
         segment_id = Segment.objects.filter(code=filters.segment).values_list("pk", flat=True)
         segment_id = segment_id.first()
         if segment_id is None:
-            raise _unprocessable("query.segment", "No segment with this code.")
+            raise invalid_field("query.segment", "No segment with this code.")
     if filters.collector:
         users = get_user_model().objects.filter(username=filters.collector)
         collector_id = users.values_list("pk", flat=True).first()
         if collector_id is None:
-            raise _unprocessable("query.collector", "No user with this username.")
+            raise invalid_field("query.collector", "No user with this username.")
     return Scope(segment_id=segment_id, collector_id=collector_id)
-
-
-def _unprocessable(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
 
 
 class KpisOut(Schema):

@@ -3,8 +3,9 @@ paid within 7, 15 and 30 days after it; and the rate of promises to pay kept.
 
 An invoice line of a done action counts once for its step. "Paid within N days" means settled
 (``settled_on``) between the action's day and N days after it. Only actions at least 30 days
-old and at most a year old count (``as_of`` − 395 to ``as_of`` − 30 days), so every window
-could be observed. One GROUP BY over the action lines; one over the promises."""
+old count, so every window could be observed: those of the period shifted back 30 days
+(``since`` − 30 to ``as_of`` − 30 days; without ``since``, a year: ``as_of`` − 395 days on).
+One GROUP BY over the action lines; one over the promises."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -43,14 +44,18 @@ def _within(days: int):
     )
 
 
-def step_effectiveness(*, as_of: dt.date | None = None, scope: Scope | None = None):
+def step_effectiveness(
+    *, as_of: dt.date | None = None, scope: Scope | None = None, since: dt.date | None = None
+):
     """One row per scenario step, in scenario then day order."""
     as_of = as_of or today()
     scope = scope or Scope()
+    observed = dt.timedelta(days=OBSERVED_TO_DAYS)
+    first = since - observed if since else as_of - dt.timedelta(days=OBSERVED_FROM_DAYS)
     lines = ActionInvoice.objects.filter(
         action__status=ActionStatus.DONE,
         step__isnull=False,
-        action__due_on__gte=as_of - dt.timedelta(days=OBSERVED_FROM_DAYS),
+        action__due_on__gte=first,
         action__due_on__lte=as_of - dt.timedelta(days=OBSERVED_TO_DAYS),
         **scope.customer_lookups("invoice__customer__"),
     ).annotate(days_after=DaysBetween("invoice__settled_on", "action__due_on"))
@@ -90,12 +95,15 @@ class PromiseRate:
         return share(Decimal(self.kept), Decimal(self.resolved))
 
 
-def promise_rate(*, as_of: dt.date | None = None, scope: Scope | None = None) -> PromiseRate:
-    """Promises resolved in the 365 days up to ``as_of``: kept, partly kept, broken."""
+def promise_rate(
+    *, as_of: dt.date | None = None, scope: Scope | None = None, since: dt.date | None = None
+) -> PromiseRate:
+    """Promises resolved from ``since`` (by default the 365 days) up to ``as_of``: kept, partly
+    kept, broken."""
     as_of = as_of or today()
     scope = scope or Scope()
     counts = PromiseToPay.objects.filter(
-        resolved_on__gt=as_of - dt.timedelta(days=365),
+        resolved_on__gte=since or as_of - dt.timedelta(days=364),
         resolved_on__lte=as_of,
         **scope.customer_lookups(),
     ).aggregate(

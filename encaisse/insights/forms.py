@@ -1,20 +1,33 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from encaisse.accounts.choices import Role
+from encaisse.accounts.models import Department
 from encaisse.customers.models import Segment
 
 from .models import InsightsSettings
 from .queries import Scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PERIODS = [(6, _("6 months")), (12, _("12 months")), (24, _("24 months"))]
+PERIODS = [
+    (1, _("1 month")),
+    (3, _("3 months")),
+    (6, _("6 months")),
+    (12, _("12 months")),
+    (24, _("24 months")),
+]
 
 
 class InsightsFilterForm(forms.Form):
-    """The dashboard's and the DSO page's filters, from the query string: the date, the months
-    of history, the segment and the collector. Invalid fields are ignored."""
+    """Every insights page's filters, from the query string: the date, the months of history
+    (the period), the segment, the collector and the department. Invalid fields are ignored.
+
+    The department narrows the dispute figures (a department owns disputes, not customers);
+    ledger figures have no department and ignore it. A department member's choice is their
+    own department (``user``)."""
 
     as_of = forms.DateField(label=_("As of"), required=False, widget=DATE_INPUT)
     months = forms.TypedChoiceField(
@@ -29,12 +42,22 @@ class InsightsFilterForm(forms.Form):
     collector = forms.TypedChoiceField(
         label=_("Collector"), required=False, coerce=int, empty_value=None
     )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.order_by("name"),
+        to_field_name="code",
+        empty_label=_("All departments"),
+    )
 
-    def __init__(self, data=None):
+    def __init__(self, data=None, *, user=None):
         if data is not None and not data.get("months"):
             data = data.copy()
             data["months"] = "12"  # shown selected, as it is used
         super().__init__(data)
+        own = getattr(user, "department_id", None)
+        if user is not None and user.role == Role.DEPARTMENT_MEMBER:
+            self.fields["department"].queryset = Department.objects.filter(pk=own)
         users = get_user_model().objects.filter(
             is_active=True, role__in=[Role.ADMIN, Role.CREDIT_MANAGER, Role.COLLECTOR]
         )
@@ -57,6 +80,20 @@ class InsightsFilterForm(forms.Form):
 
     def period_months(self) -> int:
         return self.value("months") or 12
+
+    def department_code(self) -> str | None:
+        department = self.value("department")
+        return department.code if department else None
+
+    def period(self, as_of: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and last days of the period: the ``months`` calendar months that end
+        with the as-of date's month, up to the as-of date (as the DSO history's month ends)."""
+        return period_start(as_of, self.period_months()), as_of
+
+
+def period_start(as_of: dt.date, months: int) -> dt.date:
+    index = as_of.year * 12 + as_of.month - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 class InsightsSettingsForm(forms.ModelForm):

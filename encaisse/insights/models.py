@@ -35,3 +35,6 @@ class InsightsSettings(models.Model):
 
     def __str__(self):
         return "DSO settings"
+
+
+from .models_reports import MonthlyReport, ReportDelivery, ReportSettings  # noqa: E402, F401

@@ -9,16 +9,18 @@ from django.utils import dateformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from encaisse.core.exports import DATE, MONEY, Column
+from encaisse.core.exports import DATE, INTEGER, MONEY, Column
 from encaisse.core.money import format_amount
 from encaisse.disputes.choices import ACTIVE_STATUSES
 from encaisse.disputes.selectors import disputes_visible_to
 from encaisse.dunning.worklist import default_collector_filter, worklist, worklist_counts
 
 from .charts import Series, bar_chart, line_chart
+from .collectors import collector_activity, collector_total
 from .dso import countback_steps
 from .effectiveness import promise_rate, step_effectiveness
 from .forecast import Forecast, cash_forecast
+from .forms import period_start
 from .queries import Scope
 from .selectors import dso_by, dso_series, kpis
 
@@ -126,13 +128,58 @@ def dunning_table(*, as_of, scope, months=12):
     ]
     rows = [
         (r.scenario, r.step, r.offset_days, r.channel, r.lines, r.paid[7], r.paid[15], r.paid[30])
-        for r in step_effectiveness(as_of=as_of, scope=scope)
+        for r in step_effectiveness(as_of=as_of, scope=scope, since=period_start(as_of, months))
     ]
     return _("Dunning effectiveness"), columns, rows
 
 
+COLLECTOR_COLUMNS = [
+    Column("collector", width=30),
+    Column("calls", INTEGER),
+    Column("calls_reached", INTEGER),
+    Column("emails", INTEGER),
+    Column("letters", INTEGER),
+    Column("formal_notices", INTEGER),
+    Column("promises_obtained", INTEGER),
+    Column("promises_resolved", INTEGER),
+    Column("promises_kept", INTEGER),
+    Column("promises_kept_pct"),
+    Column("cash_payments", MONEY),
+    Column("cash_credit_notes", MONEY),
+    Column("cash_collected", MONEY),
+]
+
+
+def _collector_row(row, name):
+    return (
+        name,
+        row.calls,
+        row.calls_reached,
+        row.emails,
+        row.letters,
+        row.formal_notices,
+        row.promises_obtained,
+        row.promises_resolved,
+        row.promises_kept,
+        row.kept_share,
+        row.cash_payments,
+        row.cash_credit_notes,
+        row.cash_collected,
+    )
+
+
+def collectors_table(*, as_of, scope, months=12, rows=None):
+    """Collectors' activity and cash collected over the period, with a total row."""
+    if rows is None:
+        rows = collector_activity(start=period_start(as_of, months), end=as_of, scope=scope)
+    lines = [_collector_row(r, r.name or _("No one")) for r in rows]
+    lines.append(_collector_row(collector_total(rows), _("Total")))
+    return _("Collectors' activity and cash collected"), COLLECTOR_COLUMNS, lines
+
+
 EXPORTS = {
     "dunning-steps": dunning_table,
+    "dunning-collectors": collectors_table,
     "kpis": kpi_table,
     "dso-history": dso_history_table,
     "forecast": forecast_table,
@@ -198,16 +245,20 @@ def revenue_chart(points, chart_id="revenue-chart"):
 # Pages -----------------------------------------------------------------------------------------
 
 
-def _work(*, user, as_of: dt.date, scope: Scope) -> dict:
+def _work(*, user, as_of: dt.date, scope: Scope, department: str | None = None) -> dict:
     collector = str(scope.collector_id) if scope.collector_id else default_collector_filter(user)
     counts = worklist_counts(worklist(user=user, collector=collector, as_of=as_of))
     disputes = disputes_visible_to(user).filter(
         status__in=ACTIVE_STATUSES, target_date__lte=as_of, **scope.customer_lookups()
     )
+    if department:
+        disputes = disputes.filter(department__code=department)
     return {**counts, "disputes_due": disputes.count(), "collector_filter": collector}
 
 
-def dashboard_data(*, user, as_of: dt.date, scope: Scope, months: int) -> dict:
+def dashboard_data(
+    *, user, as_of: dt.date, scope: Scope, months: int, department: str | None = None
+) -> dict:
     figures = kpis(as_of=as_of, scope=scope)
     points = dso_series(as_of=as_of, scope=scope, months=months)
     forecast = cash_forecast(as_of=as_of, scope=scope)
@@ -217,7 +268,7 @@ def dashboard_data(*, user, as_of: dt.date, scope: Scope, months: int) -> dict:
         "forecast": forecast,
         "this_week": forecast.weeks[0].amount,
         "next_four_weeks": forecast.next_weeks(5) - forecast.weeks[0].amount,
-        "work": _work(user=user, as_of=as_of, scope=scope),
+        "work": _work(user=user, as_of=as_of, scope=scope, department=department),
         "segments": dso_by(group="segment", as_of=as_of, scope=scope, limit=20),
         "collectors": dso_by(group="collector", as_of=as_of, scope=scope, limit=20),
         "dso_chart": dso_chart(points),
@@ -241,8 +292,34 @@ def dso_data(*, as_of: dt.date, scope: Scope, months: int) -> dict:
     }
 
 
-def dunning_data(*, as_of: dt.date, scope: Scope) -> dict:
+def collectors_chart(rows, chart_id="collectors-chart"):
+    rows = [r for r in rows if r.user_id is not None][:12]
+    return bar_chart(
+        chart_id=chart_id,
+        title=_("Cash collected per collector"),
+        description=_(
+            "Payments and credit notes allocated in the period to the invoices of each "
+            "collector's customers."
+        ),
+        labels=[r.name for r in rows],
+        series=[
+            Series(_("Payments"), [r.cash_payments for r in rows]),
+            Series(_("Credit notes"), [r.cash_credit_notes for r in rows]),
+        ],
+        x_label=_("Collector"),
+        y_label=_("Amount (€)"),
+        formatter=_amount,
+    )
+
+
+def dunning_data(*, as_of: dt.date, scope: Scope, months: int = 12) -> dict:
+    since = period_start(as_of, months)
+    collectors = collector_activity(start=since, end=as_of, scope=scope)
     return {
-        "steps": step_effectiveness(as_of=as_of, scope=scope),
-        "promises": promise_rate(as_of=as_of, scope=scope),
+        "since": since,
+        "steps": step_effectiveness(as_of=as_of, scope=scope, since=since),
+        "promises": promise_rate(as_of=as_of, scope=scope, since=since),
+        "collectors": collectors,
+        "collectors_total": collector_total(collectors),
+        "collectors_chart": collectors_chart(collectors),
     }

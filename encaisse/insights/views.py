@@ -1,9 +1,11 @@
 """The insights pages: the dashboard (``/insights/``), the DSO page (``/insights/dso/``) and the
 Excel/CSV export of every table they show.
 
-Both pages read their filters (date, period, segment, collector) from the query string through
-one form, so a link, the export buttons and a bookmark carry the same filters. Everyone who sees
-the ledger (credit managers, collectors, read-only users) opens them; department members do not."""
+The pages read their filters (date, period, segment, collector, department) from the query
+string through one form, so a link, the export buttons and a bookmark carry the same filters.
+Everyone who sees the ledger (credit managers, collectors, read-only users) opens them;
+department members do not (their page is ``views_disputes``). The department narrows dispute
+figures only: the dashboard's count of disputes due."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,6 +50,7 @@ def dashboard(request):
             as_of=context["as_of"],
             scope=form.scope(),
             months=form.period_months(),
+            department=form.department_code(),
         )
     )
     return render(request, "insights/dashboard.html", context)
@@ -68,10 +71,13 @@ def dso_page(request):
 
 @capability_required(VIEW_LEDGER)
 def dunning_page(request):
-    """Dunning effectiveness: per scenario step, the share paid within 7, 15 and 30 days."""
+    """Dunning effectiveness over the period: per scenario step, the share paid within 7, 15
+    and 30 days; promises kept; collectors' activity and cash collected."""
     form = _filters(request)
     context = _context(request, form)
-    context.update(tables.dunning_data(as_of=context["as_of"], scope=form.scope()))
+    context.update(
+        tables.dunning_data(as_of=context["as_of"], scope=form.scope(), months=form.period_months())
+    )
     return render(request, "insights/dunning.html", context)
 
 

@@ -13,7 +13,7 @@ from ninja import Query, Router, Status
 
 from encaisse.accounts.capabilities import EDIT_LEDGER, VIEW_LEDGER
 from encaisse.api.access import require
-from encaisse.api.errors import ApiError, error_responses
+from encaisse.api.errors import ApiError, error_responses, invalid_field
 from encaisse.customers.models import Customer
 
 from .choices import InvoiceKind, Source
@@ -49,12 +49,6 @@ READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
-def _unprocessable(field: str, message: str) -> ApiError:
-    return ApiError(
-        422, "validation_error", "The request is not valid.", [{"field": field, "message": message}]
-    )
-
-
 def _customer_for(payload) -> Customer:
     if payload.customer_id is not None:
         found = Customer.objects.filter(pk=payload.customer_id).first()
@@ -63,7 +57,7 @@ def _customer_for(payload) -> Customer:
         found = Customer.objects.filter(code=payload.customer_code).first()
         field = "body.customer_code"
     if found is None:
-        raise _unprocessable(field, "No customer with this identifier.")
+        raise invalid_field(field, "No customer with this identifier.")
     return found
 
 
@@ -77,7 +71,7 @@ def _invoice_for(allocation: AllocationIn, prefix: str) -> Invoice:
         ).first()
         field = f"{prefix}.invoice_number"
     if found is None:
-        raise _unprocessable(field, "No invoice with this identifier.")
+        raise invalid_field(field, "No invoice with this identifier.")
     return found
 
 
@@ -103,7 +97,7 @@ def _invoice_field_named(error: ValidationError, allocations: list[AllocationIn]
 
 
 def _bad_cursor() -> ApiError:
-    return _unprocessable("query.cursor", "Not a cursor returned by this API.")
+    return invalid_field("query.cursor", "Not a cursor returned by this API.")
 
 
 def _page(queryset, *, limit: int, cursor: str | None, by_due_date: bool = False):

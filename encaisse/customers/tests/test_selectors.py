@@ -99,6 +99,42 @@ def test_it_filters_by_collector_segment_overdue_and_hold(read_only, collector, 
     assert _codes(read_only, collector_id=collector.pk, overdue=True) == ["C001"]
 
 
+def test_on_hold_also_keeps_customers_under_a_dunning_hold_in_force(read_only, ledger):
+    from encaisse.core.dates import today
+    from encaisse.dunning.choices import BlockKind
+    from encaisse.dunning.models import Block
+
+    now = today()
+    a, b = ledger["a"], ledger["b"]
+    Block.objects.create(
+        kind=BlockKind.HOLD,
+        customer=a,
+        reason="Payment plan",
+        starts_on=now,
+        ends_on=now + dt.timedelta(days=10),
+    )
+    # Not in force: ended yesterday, not started yet, or on one invoice only.
+    Block.objects.create(
+        kind=BlockKind.HOLD,
+        customer=b,
+        reason="Over",
+        starts_on=now - dt.timedelta(days=9),
+        ends_on=now - dt.timedelta(days=1),
+    )
+    Block.objects.create(
+        kind=BlockKind.BLOCK, customer=b, reason="Later", starts_on=now + dt.timedelta(days=2)
+    )
+    Block.objects.create(
+        kind=BlockKind.BLOCK,
+        customer=b,
+        reason="One invoice",
+        starts_on=now,
+        invoice=make_invoice(b, "F-B1", "100.00", due=now),
+    )
+    assert _codes(read_only, on_hold=True) == ["C001", "X003"]
+    assert _codes(read_only, on_hold=False) == ["C002"]
+
+
 def test_department_members_see_no_customer(department_member, ledger):
     assert _codes(department_member) == []
     with pytest.raises(Http404):

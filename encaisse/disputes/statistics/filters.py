@@ -20,6 +20,7 @@ class StatsFilters:
     segment: str | None = None  # segment code
     department: str | None = None  # department code
     as_of: dt.date | None = None
+    collector_id: int | None = None  # the customer's collector (the insights filter)
 
 
 def disputes_for_statistics(*, user, filters: StatsFilters) -> QuerySet:
@@ -32,4 +33,6 @@ def disputes_for_statistics(*, user, filters: StatsFilters) -> QuerySet:
         disputes = disputes.filter(customer__segment__code=filters.segment)
     if filters.department:
         disputes = disputes.filter(department__code=filters.department)
+    if filters.collector_id:
+        disputes = disputes.filter(customer__collector_id=filters.collector_id)
     return disputes.order_by()

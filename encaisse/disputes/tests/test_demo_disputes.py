@@ -77,3 +77,26 @@ def test_it_gives_realistic_disputes_with_timelines_evidence_and_blocks(demo):
     assert active.exists()
     blocks = Block.objects.filter(kind=BlockKind.DISPUTE, released_at__isnull=True)
     assert blocks.count() == active.count()
+
+
+def test_the_demo_has_preventive_actions_and_one_done_to_compare_before_and_since(demo):
+    from django.contrib.auth import get_user_model
+
+    from encaisse.disputes.models_preventive import ActionStatus, PreventiveAction
+    from encaisse.disputes.statistics.filters import StatsFilters
+    from encaisse.disputes.statistics.trend import root_cause_trend
+
+    actions = PreventiveAction.objects.order_by("pk")
+    assert [a.status for a in actions] == [
+        ActionStatus.DONE,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.OPEN,
+    ]
+    done = actions[0]
+    assert done.done_on == AS_OF - dt.timedelta(days=120)
+    assert done.events.count() == 3  # created, in progress, done
+    assert actions[2].due_on < AS_OF  # late: shown in red on the list
+    manager = get_user_model().objects.get(username="manager")
+    trend = root_cause_trend(user=manager, filters=StatsFilters(as_of=AS_OF))
+    assert [(row.key, row.action_done_on) for row in trend] == [(done.root_cause_id, done.done_on)]
+    assert trend[0].before > 0 and trend[0].after_days == 121  # both ends
