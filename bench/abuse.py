@@ -3,9 +3,10 @@
     .venv/bin/python bench/abuse.py [--sizes 100k,1m] [--db sqlite|postgres|both] [--reuse]
 
 For each size (N invoices over N/10 customers, N/10 disputes) and database, a fresh migrated
-database (a SQLite file under bench/data/, or the PostgreSQL database ``abuse`` whose public
-schema is emptied) gets, written straight with SQL (not timed): the synthetic ledger of
-``bench/dunning.py`` (due dates from 120 days ago to 30 days ahead of 2026-11-30), then N/10
+database (a SQLite file under bench/data/, or the PostgreSQL database ``abuse``, or
+``$BENCH_POSTGRES_DB``, whose public schema is emptied) gets, written straight with SQL (not
+timed): the synthetic ledger of ``bench/dunning.py`` (due dates from 120 days ago to 30 days
+ahead of 2026-11-30), then N/10
 disputes raised over the last two years (40% still active, the rest settled, 30% of those
 unfounded; one invoice each, 10% with a second one; half on the whole amount; reason codes
 A1 to F3), evidence on half of them (0 to 30 days after), and dunning actions on their
@@ -44,7 +45,9 @@ from bench.dunning import _insert, build_ledger  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / "data"
 RESULTS_DIR = ROOT / "bench" / "results"
-POSTGRES_URL = f"{databases.POSTGRES_SERVER}/abuse"
+# BENCH_POSTGRES_DB picks another database (engineers sharing the server; never ``test``).
+POSTGRES_DB = os.environ.get("BENCH_POSTGRES_DB", "abuse")
+POSTGRES_URL = f"{databases.POSTGRES_SERVER}/{POSTGRES_DB}"
 AS_OF = dt.date(2026, 11, 30)
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ACTIVE = ["new", "qualified", "in_progress", "waiting_customer", "solution_proposed"]
@@ -67,9 +70,11 @@ def fresh(db: str, label: str) -> str:
     import psycopg
 
     with psycopg.connect(f"{databases.POSTGRES_SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'abuse'").fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [POSTGRES_DB]
+        ).fetchone()
         if not exists:
-            conn.execute("CREATE DATABASE abuse")
+            conn.execute(f'CREATE DATABASE "{POSTGRES_DB}"')
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
@@ -156,14 +161,15 @@ def build_disputes(n_invoices: int, *, seed: int = 2) -> dict:
                 if rng.random() < 0.5:
                     at = raised + dt.timedelta(days=rng.randint(0, 30))
                     yield (first_dispute + number - 1, "preuve.pdf", f"b{number:08d}.pdf",
-                           "application/pdf", 1000, "0" * 64, f"{at} 10:00:00+00:00")  # fmt: skip
+                           "application/pdf", 1000, "0" * 64, f"{at} 10:00:00+00:00",
+                           False)  # fmt: skip
 
         _insert(
             cursor,
             vendor,
             "disputes_evidence",
             ["dispute_id", "original_name", "stored_name", "content_type", "size", "sha256",
-             "uploaded_at"],
+             "uploaded_at", "from_customer"],
             evidence(),
         )  # fmt: skip
         actions = []  # (customer, channel, due_on, outcome, invoice)

@@ -61,11 +61,13 @@ def build_disputes(n_disputes: int, *, seed: int = 1) -> dict:
         qualified = settled or status != "new"
         target = raised + dt.timedelta(days=target_days * 7 // 5) if qualified else None
         owner = rng.choice(members) if rng.random() < 0.1 else None
-        resolved_at = closed_at = founded = root_cause = None
+        resolved_at = closed_at = founded = root_cause = resolved_on = days = None
         outcome, cn_number, cn_amount = "", "", None
         if settled:
             days = min(rng.randint(1, 60), (AS_OF - raised).days)
             resolved_at = f"{raised + dt.timedelta(days=days)} {rng.randint(7, 18):02d}:15:00"
+            # Between 07:15 and 18:15 UTC: the same date in Paris (what the services store).
+            resolved_on = (raised + dt.timedelta(days=days)).isoformat()
             closed_at = resolved_at if status == "closed" else None
             outcome = rng.choice(OUTCOMES)
             founded = outcome != "rejected" and rng.random() < 0.8
@@ -79,7 +81,8 @@ def build_disputes(n_disputes: int, *, seed: int = 1) -> dict:
                 category if qualified else None, code if qualified else None,
                 department if qualified else None, owner, None, status, f"{amount:.2f}",
                 target.isoformat() if target else None, None, 0, outcome, cn_number, cn_amount,
-                root_cause, founded, resolved_at, closed_at, None, created, created,
+                root_cause, founded, resolved_at, resolved_on, days, closed_at, None, created,
+                created,
             )
         )  # fmt: skip
         lines.append((index, invoice_id, f"{amount:.2f}", f"{float(open_amount):.2f}"))
@@ -92,7 +95,8 @@ def build_disputes(n_disputes: int, *, seed: int = 1) -> dict:
              "category_id", "reason_code_id", "department_id", "owner_id", "coordinator_id",
              "status", "disputed_total", "target_date", "at_risk_on", "escalation_level",
              "outcome", "credit_note_number", "credit_note_amount", "root_cause_id", "founded",
-             "resolved_at", "closed_at", "created_by_id", "created_at", "updated_at"],
+             "resolved_at", "resolved_on", "resolution_days", "closed_at", "created_by_id",
+             "created_at", "updated_at"],
             rows,
         )  # fmt: skip
         cursor.execute("SELECT MIN(id) FROM disputes_dispute")

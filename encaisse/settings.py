@@ -9,6 +9,8 @@ EMAIL_URL-like  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EM
                 DEFAULT_FROM_EMAIL
 PORTAL_*        PORTAL_BASE_URL, PORTAL_LINK_DAYS, PORTAL_RATE_LIMIT, PORTAL_POST_RATE_LIMIT:
                 the customer portal's links and rate limits
+ENCAISSE_TRUSTED_PROXIES  comma separated addresses or networks of the reverse proxies whose
+                X-Forwarded-For gives the client's address (rate limits); default none
 """
 
 import importlib.util
@@ -189,6 +191,10 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_LINK_DAYS = int(os.environ.get("PORTAL_LINK_DAYS", "60"))
 PORTAL_RATE_LIMIT = int(os.environ.get("PORTAL_RATE_LIMIT", "60"))
 PORTAL_POST_RATE_LIMIT = int(os.environ.get("PORTAL_POST_RATE_LIMIT", "10"))
+# The reverse proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8") whose
+# X-Forwarded-For header names the client for those limits; by default none is trusted and
+# the client is REMOTE_ADDR (encaisse/core/ratelimit.py).
+TRUSTED_PROXIES = env_list("ENCAISSE_TRUSTED_PROXIES", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")

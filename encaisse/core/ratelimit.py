@@ -3,17 +3,56 @@
 Used by the customer portal, whose pages are reachable without a login: each client address
 gets ``limit`` requests per ``window`` seconds for a ``scope``; past that the view answers 429.
 ``cache.add`` then ``cache.incr`` keep the count atomic on Redis and good enough on the file
-cache (a lost increment under a race lets one request more through, never fewer)."""
+cache (a lost increment under a race lets one request more through, never fewer).
 
+The client address is ``REMOTE_ADDR``, unless the request comes from a trusted reverse proxy
+(``ENCAISSE_TRUSTED_PROXIES``: addresses or networks, none by default): then it is read from
+``X-Forwarded-For``, from the right, skipping the trusted proxies' own addresses. Anyone can
+send that header, so it is believed only from the proxies listed: otherwise a client could
+give itself a fresh address on each request and escape the limit."""
+
+import ipaddress
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"ENCAISSE_TRUSTED_PROXIES: {error}") from None
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def client_address(request) -> str:
-    # Behind a reverse proxy, the proxy sets REMOTE_ADDR through the WSGI server's config.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the rate limits count: see the module's docstring."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not networks or not _trusted(remote, networks):
+        return remote
+    forwarded = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
+    # Each proxy appends the address it received the request from: the rightmost address
+    # that is not one of our proxies is the client (what is left of it, the client wrote).
+    for hop in reversed(forwarded):
+        if not _trusted(hop, networks):
+            return hop
+    return forwarded[0] if forwarded else remote
 
 
 def hit(*, scope: str, key: str, limit: int, window: int = 60, now: float | None = None) -> bool:

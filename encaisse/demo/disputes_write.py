@@ -120,10 +120,10 @@ def disputes_write(rng: random.Random, specs: list[_Spec], *, as_of: dt.date, us
             root_cause=causes.get(spec.cause),
             credit_note_number=spec.credit_note[0] if spec.credit_note else "",
             credit_note_amount=spec.credit_note[1] if spec.credit_note else None,
-            resolved_at=_at(spec.resolved_on, 16) if spec.resolved_on else None,
             closed_at=_at(dates[Status.CLOSED], 11) if Status.CLOSED in dates else None,
             created_by=coordinator,
         )
+        dispute.resolution_set(_at(spec.resolved_on, 16) if spec.resolved_on else None)
         if dispute.reason_code is not None:
             dispute.target_date = deadlines.target_date(spec.raised_on, reason.target_days)
             dispute.at_risk_on = deadlines.at_risk_from(spec.raised_on, reason.target_days)

@@ -121,11 +121,16 @@ def ready_to_close() -> Q:
     NOT EXISTS over the dispute's own lines (with the credited sum correlated to each line), so
     that a page of the worklist checks only its rows' lines through the indexes: a planner that
     hashes a negated sub-select would read every line and allocation instead."""
+    # The credited sum reads the outer dispute's creation time directly (no join back to the
+    # dispute per line), and only for lines whose invoice is still open: the open amount is
+    # tested first (one primary key probe), the sum over the allocations only then. At 30,000
+    # active disputes this took the "ready to close" filter from 248 to 177 ms of CPU on
+    # SQLite (docs/benchmarks.md).
     credited = (
         Allocation.objects.filter(
             invoice_id=OuterRef("invoice_id"),
             credit_note__isnull=False,
-            created_at__gte=OuterRef("dispute__created_at"),
+            created_at__gte=OuterRef(OuterRef("created_at")),
         )
         .order_by()
         .values("invoice_id")
@@ -134,8 +139,9 @@ def ready_to_close() -> Q:
     )
     open_line = (
         DisputedInvoice.objects.filter(dispute_id=OuterRef("pk"))
+        .filter(invoice__open_amount__gt=0)
         .annotate(credited=Coalesce(credited, Value(Decimal(0))))
-        .filter(invoice__open_amount__gt=0, credited__lt=F("disputed_amount"))
+        .filter(credited__lt=F("disputed_amount"))
     )
     return Q(status__in=ACTIVE_STATUSES) & ~Exists(open_line)
 

@@ -142,7 +142,12 @@ def on_dispute_opened(dispute: Dispute) -> None:
 
 def on_dispute_moved(dispute: Dispute, event) -> None:
     """Hook of the transition services: the update email of a move that matters to the
-    customer, and the satisfaction follow-up after a resolution."""
+    customer, and the satisfaction follow-up after a resolution. A reopening withdraws the
+    follow-up of the earlier resolution not sent yet, in the reopening's transaction."""
+    if (event.data or {}).get("reopened"):
+        from .followup import satisfaction_withdraw_pending
+
+        satisfaction_withdraw_pending(dispute=dispute)
     code = UPDATES.get(event.to_status)
     if code is None:
         return

@@ -6,19 +6,28 @@ customer's rating link, sent ``DISPUTES_SATISFACTION_DELAY_DAYS`` days later (2 
 it does not arrive on top of the resolution email), or, when the customer has no email address,
 plans a call for the dispute's coordinator (else the customer's collector) on that day, through
 the dunning call tasks. Both show on the dispute's timeline (a ``follow_up`` event); the answer
-is recorded by ``services.satisfaction_record``."""
+is recorded by ``services.satisfaction_record``.
+
+A dispute reopened before the request went out must not ask for a rating of a resolution that
+no longer stands: ``satisfaction_withdraw_pending`` (called by the reopening, in its
+transaction) takes the queued email out of the outbox, or cancels the planned call, and marks
+the follow-up withdrawn. A request already sent stays answerable."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encaisse.core.dates import today
+from encaisse.correspondence.choices import OutboxStatus
+from encaisse.correspondence.models import OutboxMessage
 from encaisse.disputes.choices import EventType, FollowUpChannel, Status
 from encaisse.disputes.models import Dispute, Satisfaction
 from encaisse.disputes.services.events import event_record
-from encaisse.dunning.choices import Channel
+from encaisse.dunning.choices import ActionStatus, Channel
+from encaisse.dunning.models import Action
 from encaisse.dunning.services import action_manual_create
 
 from . import tokens
@@ -82,8 +91,38 @@ def satisfaction_follow_up(*, dispute_id: int) -> Satisfaction | None:
         customer_email_queue(
             dispute_id=dispute.pk,
             code=SATISFACTION,
-            key=f"satisfaction:{satisfaction.pk}",
+            key=_email_key_prefix(satisfaction).rstrip(":"),
             delay=delay,
             satisfaction_link=link,
         )
     return satisfaction
+
+
+def _email_key_prefix(satisfaction: Satisfaction) -> str:
+    return f"satisfaction:{satisfaction.pk}:"  # then the address (``customer_email_queue``)
+
+
+def satisfaction_withdraw_pending(*, dispute: Dispute) -> int:
+    """Withdraw the follow-ups of ``dispute`` not sent yet (the dispute is being reopened):
+    delete the still queued rating email, cancel the still planned call. Each is one
+    conditional statement, so a worker that claimed the email a moment before wins and the
+    request stands (it went out). Returns how many follow-ups were withdrawn."""
+    withdrawn = 0
+    pending = Satisfaction.objects.filter(
+        dispute=dispute, answered_at__isnull=True, withdrawn_at__isnull=True
+    )
+    for satisfaction in pending:  # one per resolution: a handful at most
+        if satisfaction.channel == FollowUpChannel.EMAIL:
+            taken, _counts = OutboxMessage.objects.filter(
+                idempotency_key__startswith=_email_key_prefix(satisfaction),
+                status=OutboxStatus.QUEUED,
+            ).delete()
+        else:
+            taken = Action.objects.filter(
+                pk=satisfaction.call_action_id, status=ActionStatus.PLANNED
+            ).update(status=ActionStatus.CANCELLED)
+        if taken:
+            satisfaction.withdrawn_at = timezone.now()
+            satisfaction.save(update_fields=["withdrawn_at"])
+            withdrawn += 1
+    return withdrawn

@@ -86,6 +86,9 @@ def _resolution_text(data: dict) -> str:
 def public_timeline(dispute: Dispute) -> list[Entry]:
     """The customer's view of the timeline, oldest first."""
     mine = set(portal_evidence(dispute).values_list("pk", flat=True))
+    withdrawn = set(
+        dispute.satisfactions.filter(withdrawn_at__isnull=False).values_list("pk", flat=True)
+    )
     entries = []
     for event in dispute.events.filter(type__in=PUBLIC_EVENTS).order_by("at", "id"):
         if event.type == EventType.OPENED:
@@ -104,6 +107,8 @@ def public_timeline(dispute: Dispute) -> list[Entry]:
         elif event.type == EventType.CUSTOMER_MESSAGE:
             entries.append(Entry(event.at, _("Your message"), event.comment, mine=True))
         elif event.type == EventType.FOLLOW_UP:
+            if event.data.get("satisfaction_id") in withdrawn:
+                continue  # never sent: the dispute was reopened first
             entries.append(Entry(event.at, _("We asked for your opinion")))
         elif event.type == EventType.SATISFACTION:
             entries.append(
@@ -153,6 +158,7 @@ def portal_satisfaction(claims: Claims) -> Satisfaction:
             pk=claims.satisfaction_id,
             dispute_id=claims.dispute_id,
             dispute__customer_id=claims.customer_id,
+            withdrawn_at__isnull=True,
         )
         .first()
     )

@@ -144,3 +144,28 @@ def test_a_collector_qualifies_a_dispute_and_reads_its_notification(
     page.click("#notifications button.linklike >> nth=0")
     page.wait_for_url(f"**/disputes/{late.pk}/")
     assert page.locator("#nav-notifications").inner_text() == "1"
+
+
+def test_a_collector_copies_the_customers_link_from_the_dispute_page(
+    page, live_server, login, shot, django_user_model
+):
+    django_user_model.objects.create_user(
+        username="paul", password="demo-password", role=Role.COLLECTOR
+    )
+    from encaisse.disputes.tests.factories import open_dispute
+
+    dispute = open_dispute()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login("paul")
+    page.goto(f"{live_server.url}/disputes/{dispute.pk}/")
+    link = page.locator("#customer-link-url").input_value()
+    assert "/p/d/" in link
+    assert "jusqu'au" in page.locator("[data-fact=link-lifetime]").inner_text()
+    page.click("button[data-copy=customer-link-url]")
+    assert page.locator("button[data-copy=customer-link-url]").inner_text() == "Copié"
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    shot("dispute-customer-link")
+    # The copied link opens the customer's page, without a login.
+    page.context.clear_cookies()
+    page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
+    assert dispute.number in page.content()

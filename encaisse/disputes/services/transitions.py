@@ -102,7 +102,7 @@ def dispute_resolve(
         amount = _credit_note_amount(credit_note_amount)
     dispute.outcome, dispute.founded, dispute.root_cause = outcome, founded, root_cause
     dispute.credit_note_number, dispute.credit_note_amount = number, amount
-    dispute.resolved_at = timezone.now()
+    dispute.resolution_set(timezone.now())
     resume_after_grace(actor=actor, dispute=dispute)
     return _move(
         actor=actor,
@@ -148,7 +148,8 @@ def dispute_reopen(*, actor, dispute: Dispute, comment: str) -> Dispute:
     }
     dispute.outcome, dispute.founded, dispute.root_cause = "", None, None
     dispute.credit_note_number, dispute.credit_note_amount = "", None
-    dispute.resolved_at = dispute.closed_at = None
+    dispute.resolution_set(None)
+    dispute.closed_at = None
     release_blocks(actor=actor, dispute=dispute)
     block_disputed_amounts(actor=actor, dispute=dispute)
     return _move(

@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, F, Func, IntegerField, Max, Min, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import CharField, DateField, F, Func, IntegerField, Max, Min, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +16,7 @@ from encaisse.accounts.models import Department
 from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 
+from ..abuse.features import DaysBetween
 from ..models import Category, Dispute, ReasonCode, RootCause
 from .filters import StatsFilters, disputes_for_statistics
 from .local_date import LocalDate
@@ -99,23 +100,34 @@ class Statistics:
 
 
 def _resolved_on():
-    """The local date of resolution; on SQLite, the time zone's offsets over the years that
-    resolutions span (see ``local_date``)."""
-    span = Dispute.objects.filter(resolved_at__isnull=False).aggregate(
+    """The local date of resolution: the stored ``resolved_on`` (set by the services), else
+    (a row written around them, say by hand in SQL) converted from ``resolved_at``, on SQLite
+    with the time zone's offsets over the years that such resolutions span (``local_date``).
+    COALESCE evaluates the conversion only where the stored date is missing."""
+    span = Dispute.objects.filter(resolved_at__isnull=False, resolved_on__isnull=True).aggregate(
         start=Min("resolved_at"), end=Max("resolved_at")
     )
     if span["start"] is None:
-        return TruncDate("resolved_at")
-    return LocalDate("resolved_at", start=span["start"], end=span["end"])
+        return F("resolved_on")
+    converted = LocalDate("resolved_at", start=span["start"], end=span["end"])
+    return Coalesce("resolved_on", converted, output_field=DateField())
 
 
 def _inner(queryset, key):
+    resolved_on = _resolved_on()
+    if isinstance(resolved_on, F):
+        days = F("resolution_days")
+    else:
+        days = Coalesce(
+            "resolution_days", DaysBetween(resolved_on, F("raised_on")), output_field=IntegerField()
+        )
     return queryset.values(
         g=key,
         s_amount=F("disputed_total"),
         s_raised=F("raised_on"),
         s_target=F("target_date"),
-        s_resolved=_resolved_on(),
+        s_resolved=resolved_on,
+        s_days=days,
         s_founded=F("founded"),
     )
 

@@ -1,17 +1,20 @@
 """The statistics statement: one per grouping, the same figures on SQLite and PostgreSQL.
 
 The ORM builds the scoped, filtered set of disputes (one row per dispute: the group key, the
-amount, the dates); this module wraps it in one statement that aggregates per group and over
-all of them (the total). The inner set is a ``MATERIALIZED`` common table expression, read once
-for both.
+amount, the dates, the days to resolve); this module wraps it in one statement that counts the
+disputes per group and per number of days to resolve (``x``: a few hundred rows per group at
+most, since a resolution time is a whole number of days over a short range), then reads from
+those counts, in SQL, the figures per group (the largest ones only when the caller asks for a
+``limit``), the total, and the counts per number of days the percentiles need. One pass over
+the disputes in all.
 
 Percentiles of the resolution time are continuous (linear interpolation between the two nearest
-ranks, as PostgreSQL's ``percentile_cont``): PostgreSQL computes them with ``percentile_cont``
-in the same statement; SQLite, which has none, counts the resolved disputes per group and per
-number of days in SQL (an ordered scan of a few hundred rows per group) and interpolates between
-ranks ``floor(p (n - 1))`` and the next one from those counts. The rank arithmetic is done on
-integers (``p`` in hundredths), so both give the same numbers. (Ranking every dispute with
-window functions, tried first, cost three times as much CPU on SQLite.)"""
+ranks, as PostgreSQL's ``percentile_cont``), computed here from the counts per number of days:
+the value at rank ``p (n - 1)`` between ranks ``floor(p (n - 1))`` and the next one, the rank
+arithmetic on integers (``p`` in hundredths), so both databases give the same numbers.
+(Earlier versions read the disputes two or three times: ``percentile_cont`` per group on
+PostgreSQL, a second statement for the counts on SQLite, and converted each resolution time to
+a local date per row; the stored ``resolved_on`` and ``resolution_days`` replace that.)"""
 
 import datetime as dt
 
@@ -19,37 +22,21 @@ from django.db import connections
 
 # p in hundredths: 50 = median, 90 = 90th percentile.
 PERCENTILES = (50, 90)
-# Constant SQL around the ORM's own statement; every value is a parameter (S608 below).
-AGGREGATES = (
-    "COUNT(*) AS n, SUM(s_amount) AS amount, "
-    "SUM(CASE WHEN s_resolved IS NOT NULL THEN 1 ELSE 0 END) AS resolved, "
-    "SUM(CASE WHEN s_resolved IS NOT NULL AND s_target IS NOT NULL THEN 1 ELSE 0 END) "
-    "AS with_target, "
-    "SUM(CASE WHEN s_resolved IS NOT NULL AND s_resolved <= s_target THEN 1 ELSE 0 END) "
-    "AS on_time, "
-    "SUM(CASE WHEN s_founded IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
-    "SUM(CASE WHEN s_founded THEN 1 ELSE 0 END) AS founded, "
-    "SUM(s_amount * open_days) AS cash_days"
+# Sums over the rows of ``x`` (already counted per group and number of days); constant SQL,
+# every value is a parameter (S608 below).
+SUMS = (
+    "SUM(n) AS n, SUM(amount) AS amount, SUM(resolved) AS resolved, "
+    "SUM(with_target) AS with_target, SUM(on_time) AS on_time, SUM(judged) AS judged, "
+    "SUM(founded) AS founded, SUM(cash_days) AS cash_days"
 )
+FIGURES = "n, amount, resolved, with_target, on_time, judged, founded, cash_days"
 
 
-def _days(connection, end: str, start: str) -> str:
-    """Whole days from date ``start`` to date ``end`` (NULL if either is)."""
+def _days_since(connection, start: str) -> str:
+    """Whole days from date ``start`` to the date given as the next parameter."""
     if connection.vendor == "postgresql":
-        return f"({end} - {start})"
-    return f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)"
-
-
-def _percentiles_postgresql(grouped: bool) -> str:
-    """Common table expressions ``whole (p50, p90)``, over all, and ``pct (g, p50, p90)``,
-    per group."""
-    columns = ", ".join(
-        f"percentile_cont({p / 100}) WITHIN GROUP (ORDER BY d) AS p{p}" for p in PERCENTILES
-    )
-    ctes = f", whole AS (SELECT {columns} FROM b WHERE d IS NOT NULL)"  # noqa: S608
-    if grouped:
-        ctes += f", pct AS (SELECT g, {columns} FROM b WHERE d IS NOT NULL GROUP BY g)"  # noqa: S608
-    return ctes
+        return f"(%s - {start})"
+    return f"CAST(ROUND(julianday(%s) - julianday({start})) AS INTEGER)"
 
 
 def percentile_from_counts(counts: list[tuple[int, int]], p: int) -> float | None:
@@ -75,85 +62,106 @@ def percentile_from_counts(counts: list[tuple[int, int]], p: int) -> float | Non
     return low + (at(low_rank + 1) - low) * remainder / 100
 
 
-def _percentiles_sqlite(cursor, head: str, params: list, keys: list | None) -> dict:
-    """SQLite has no percentile function. Days to resolve are whole numbers over a short
-    range, so the resolved disputes are counted per number of days, over all and per group
-    (only the groups in ``keys`` when given: the page's 50 largest customers, not 60,000), in
-    SQL, and the percentiles read from those counts. {(t, g): (p50, p90)} as PostgreSQL's."""
-    groups = ""
-    group_params: list = []
-    if keys is None or keys:
-        groups = "UNION ALL SELECT 0, g, d, COUNT(*) FROM b WHERE d IS NOT NULL"
-        if keys:
-            groups += f" AND g IN ({', '.join(['%s'] * len(keys))})"
-            group_params = list(keys)
-        groups += " GROUP BY g, d "
-    cursor.execute(
-        f"{head} SELECT 1, NULL, d, COUNT(*) FROM b WHERE d IS NOT NULL GROUP BY d "  # noqa: S608
-        f"{groups}ORDER BY 1, 2, 3",
-        [*params, *group_params],
+def _row_sums(connection) -> str:
+    """The figures summed over rows of the disputes set (one ``%s``: the as-of date)."""
+    open_days = f"COALESCE(s_days, {_days_since(connection, 's_raised')})"
+    return (
+        "COUNT(*) AS n, SUM(s_amount) AS amount, "
+        "SUM(CASE WHEN s_days IS NOT NULL THEN 1 ELSE 0 END) AS resolved, "
+        "SUM(CASE WHEN s_days IS NOT NULL AND s_target IS NOT NULL THEN 1 ELSE 0 END) "
+        "AS with_target, "
+        "SUM(CASE WHEN s_days IS NOT NULL AND s_resolved <= s_target THEN 1 ELSE 0 END) "
+        "AS on_time, "
+        "SUM(CASE WHEN s_founded IS NOT NULL THEN 1 ELSE 0 END) AS judged, "
+        "SUM(CASE WHEN s_founded THEN 1 ELSE 0 END) AS founded, "
+        f"SUM(s_amount * {open_days}) AS cash_days"
     )
-    counts: dict = {}
-    for t, g, d, c in cursor.fetchall():
-        counts.setdefault((t, g), []).append((d, c))
-    return {
-        key: tuple(percentile_from_counts(pairs, p) for p in PERCENTILES)
-        for key, pairs in counts.items()
-    }
+
+
+NO_FIGURES = "NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+
+
+def _statement(connection, inner: str, *, grouped: bool) -> str:
+    """Rows (t, g, d, n, amount, ...): t = 0 a group's figures, 1 the total's, 2 a group's
+    resolved disputes resolved in d days (n of them), 3 the same over all groups. Every group,
+    from the counts per group and days to resolve (``x``); params: as-of, then the inner's."""
+    counted = (
+        f"x AS (SELECT g, s_days AS d, {_row_sums(connection)} "  # noqa: S608
+        f"FROM ({inner}) AS base GROUP BY g, s_days)"
+    )
+    # The groups' parts come first: PostgreSQL types a UNION's columns pair by pair from the
+    # left, and two NULL keys first would make the key a text column.
+    parts = [
+        f"SELECT 1, NULL, NULL, {SUMS} FROM x",  # noqa: S608
+        f"SELECT 3, NULL, d, SUM(n), {NO_FIGURES} FROM x WHERE d IS NOT NULL GROUP BY d",  # noqa: S608
+    ]
+    if grouped:
+        parts[:0] = [
+            f"SELECT 0, g, NULL, {SUMS} FROM x GROUP BY g",  # noqa: S608
+            f"SELECT 2, g, d, n, {NO_FIGURES} FROM x WHERE d IS NOT NULL",  # noqa: S608
+        ]
+    return f"WITH {counted} " + " UNION ALL ".join(parts)
+
+
+def _largest_statement(connection, inner: str, *, limit: int) -> str:
+    """The same rows for the ``limit`` groups of largest amount (and one more, to tell the
+    caller there are more) among many (60,000 customers): those groups straight from the
+    disputes, the per-day counts for them only, the total from the counts per number of days.
+    Counting every (group, days) pair first, as ``_statement`` does, is a second aggregate as
+    large as the first when most groups hold one or two disputes. Params: the inner's, then
+    the as-of date twice."""
+    sums = _row_sums(connection)
+    keep = int(limit) + 1
+    return (
+        f"WITH base AS ({inner}), "  # noqa: S608
+        f"groups AS (SELECT g, {sums} FROM base GROUP BY g "
+        f"ORDER BY amount DESC, n DESC, g LIMIT {keep}), "
+        f"per_day AS (SELECT s_days AS d, {sums} FROM base GROUP BY s_days) "
+        f"SELECT 0, g, NULL, {FIGURES} FROM groups UNION ALL "
+        f"SELECT 2, g, s_days, COUNT(*), {NO_FIGURES} FROM base "
+        "WHERE s_days IS NOT NULL AND g IN (SELECT g FROM groups) GROUP BY g, s_days UNION ALL "
+        f"SELECT 1, NULL, NULL, {SUMS} FROM per_day UNION ALL "
+        f"SELECT 3, NULL, d, n, {NO_FIGURES} FROM per_day WHERE d IS NOT NULL"
+    )
 
 
 def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
     """Run the statistics over ``queryset``, whose values are ``g`` (the group key, never
     NULL), ``s_amount``, ``s_raised``, ``s_target``, ``s_resolved`` (the local date of
-    resolution) and ``s_founded``. Returns (total, groups): tuples of key, count, amount,
-    resolved, resolved with a target date, resolved by it, judged (founded or not), founded,
-    cash-days, p50, p90. ``limit`` keeps the groups of largest amount (and one more, so the
-    caller knows whether there were more)."""
+    resolution), ``s_days`` (days from raised to resolved) and ``s_founded``. Returns (total,
+    groups): tuples of key, count, amount, resolved, resolved with a target date, resolved by
+    it, judged (founded or not), founded, cash-days, p50, p90. ``limit`` keeps the groups of
+    largest amount (and one more, so the caller knows whether there were more)."""
     connection = connections[queryset.db]
-    postgresql = connection.vendor == "postgresql"
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    days_to_resolve = _days(connection, "s_resolved", "s_raised")
-    days_open = _days(connection, "COALESCE(s_resolved, %s)", "s_raised")
-    params = [*params, as_of if postgresql else as_of.isoformat()]
-    head = (
-        f"WITH base AS MATERIALIZED ({inner}), "  # noqa: S608
-        f"b AS (SELECT g, s_amount, s_target, s_resolved, s_founded, {days_to_resolve} AS d, "
-        f"{days_open} AS open_days FROM base)"
-    )
-    agg = f"SELECT 1 AS t, NULL AS g, {AGGREGATES} FROM b"  # noqa: S608
-    order = ""
-    if grouped:
-        agg = f"SELECT 0 AS t, g, {AGGREGATES} FROM b GROUP BY g UNION ALL {agg}"  # noqa: S608
-        # The total (t = 1) first, then groups by amount; the caller orders months itself.
-        order = " ORDER BY agg.t DESC, agg.amount DESC, agg.n DESC, agg.g"
-        if limit is not None:
-            order += f" LIMIT {int(limit) + 2}"  # the total, and one more to tell there are more
-    columns = "agg.t, agg.g, n, amount, resolved, with_target, on_time, judged, founded, cash_days"
-    if postgresql:
-        # Per group a hash join on the key; the total's row joins the one row of ``whole``.
-        # (A single join with an OR, or on a CTE holding both, made PostgreSQL compare every
-        # group with every other: minutes for 60,000 customers.)
-        group_join = "LEFT JOIN pct ON agg.t = 0 AND pct.g = agg.g " if grouped else ""
-        picks = ", ".join(
-            (f"CASE WHEN agg.t = 1 THEN whole.p{p} ELSE pct.p{p} END" if grouped else f"whole.p{p}")
-            for p in PERCENTILES
-        )
-        statement = (
-            f"{head}{_percentiles_postgresql(grouped)}, agg AS ({agg}) "  # noqa: S608
-            f"SELECT {columns}, {picks} FROM agg {group_join}"
-            "LEFT JOIN whole ON agg.t = 1"
-            f"{order}"
-        )
+    day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
+    if grouped and limit is not None:
+        statement = _largest_statement(connection, inner, limit=limit)
+        params = [*params, day, day]
     else:
-        statement = f"{head}, agg AS ({agg}) SELECT {columns} FROM agg{order}"  # noqa: S608
+        statement = _statement(connection, inner, grouped=grouped)
+        params = [day, *params]  # the as-of date comes first, in ``x``
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-        if not postgresql:
-            keys = [r[1] for r in rows if r[0] == 0] if grouped and limit is not None else None
-            percentiles = _percentiles_sqlite(cursor, head, params, keys if grouped else [])
-            none = (None,) * len(PERCENTILES)
-            rows = [(*r, *percentiles.get((r[0], r[1] if r[0] == 0 else None), none)) for r in rows]
-    totals = [r[1:] for r in rows if r[0] == 1]
-    groups = [r[1:] for r in rows if r[0] == 0]
-    return (totals[0] if totals and totals[0][1] else None), groups
+    figures, counts = {}, {}
+    for t, g, d, *values in rows:
+        if t in (0, 1):
+            figures[(t, g if t == 0 else None)] = values
+        else:
+            counts.setdefault((t - 2, g if t == 2 else None), []).append((d, values[0]))
+    result = {}
+    none = (None,) * len(PERCENTILES)
+    for key, values in figures.items():
+        pairs = counts.get(key)
+        if not pairs:
+            result[key] = (key[1], *values, *none)
+        elif len(pairs) == 1:  # most customers: every percentile is that one value
+            result[key] = (key[1], *values, *(float(pairs[0][0]),) * len(PERCENTILES))
+        else:
+            pairs.sort()
+            found = (percentile_from_counts(pairs, p) for p in PERCENTILES)
+            result[key] = (key[1], *values, *found)
+    total = result.pop((1, None), None)
+    groups = list(result.values())
+    return (total if total and total[1] else None), groups

@@ -138,3 +138,38 @@ def test_it_escapes_html_in_comments(client, collector):
     client.post(f"/disputes/{dispute.pk}/comment/", {"comment": "<script>alert(1)</script>"})
     html = client.get(f"/disputes/{dispute.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_it_gives_the_collections_team_the_customers_link_with_its_lifetime(
+    client, collector, settings
+):
+    settings.PORTAL_LINK_DAYS = 30
+    settings.PORTAL_BASE_URL = "https://encaisse.example"
+    dispute = open_dispute(collector)
+    client.force_login(collector)
+    response = client.get(f"/disputes/{dispute.pk}/")
+    link = response.context["customer_link"]
+    assert link["url"].startswith("https://encaisse.example/p/d/")
+    html = response.content.decode()
+    assert f'value="{link["url"]}"' in html and "Copier le lien du client" in html
+    assert "pendant 30 jours" in html
+    # The link opens the customer's page of this dispute, without a login.
+    client.logout()
+    page = client.get(link["url"].removeprefix("https://encaisse.example"))
+    assert page.status_code == 200 and dispute.number in page.content.decode()
+
+
+def test_it_shows_the_customers_link_to_the_coordinator_only_among_department_members(
+    client, collector, department_member, read_only
+):
+    dispute = open_dispute(collector)  # A1: billing, the member's department
+    for user in (read_only, department_member):
+        client.force_login(user)
+        response = client.get(f"/disputes/{dispute.pk}/")
+        assert response.status_code == 200
+        assert response.context["customer_link"] is None
+        assert "/p/d/" not in response.content.decode()
+    dispute.coordinator = department_member
+    dispute.save(update_fields=["coordinator"])
+    client.force_login(department_member)
+    assert client.get(f"/disputes/{dispute.pk}/").context["customer_link"] is not None

@@ -8,8 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from encaisse.disputes.models import Dispute
 from encaisse.disputes.models_preventive import ActionStatus
+from encaisse.disputes.services import dispute_reopen, dispute_resolve
 from encaisse.disputes.services.preventive import (
     preventive_action_create,
     preventive_action_set_status,
@@ -22,7 +25,7 @@ from encaisse.disputes.statistics import (
 )
 
 from . import stats_fixture
-from .factories import cause
+from .factories import cause, open_dispute
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +173,43 @@ def test_it_keeps_the_largest_groups_with_their_percentiles_and_the_whole_total(
         ("Martin SARL (C2)", 4.5, 5.7),
     ]
     assert (stats.total.count, stats.total.median_days) == (7, 5.0)
+
+
+def test_it_reads_the_same_figures_from_the_resolution_dates_the_services_store(collector):
+    """The fixture writes ``resolved_at`` around the services (the statistics then convert it
+    per row); once the stored local dates are there, every figure stays the same."""
+    stats_fixture.build(collector)
+    groupings = [None, "category", "reason_code", "customer", "month", "root_cause"]
+
+    def everything():
+        result = []
+        for group_by in groupings:
+            stats = dispute_statistics(user=collector, group_by=group_by, filters=AS_OF)
+            result.append([_figures(stats.total), *(_figures(r) for r in stats.rows)])
+        return result
+
+    converted = everything()
+    resolved = list(Dispute.objects.filter(resolved_at__isnull=False))
+    for dispute in resolved:
+        dispute.resolution_set(dispute.resolved_at)
+        dispute.save(update_fields=["resolved_on", "resolution_days"])
+    # The one resolved at 00:30 in Paris (23:30 UTC the day before) keeps its Paris date.
+    assert sorted(d.resolution_days for d in resolved) == [2, 3, 4, 6, 10, 20]
+    assert everything() == converted
+
+
+def test_it_stores_the_resolution_date_on_resolving_and_clears_it_on_reopening(collector):
+    dispute = open_dispute(collector)
+    dispute = dispute_resolve(
+        actor=collector,
+        dispute=dispute,
+        outcome="commercial_gesture",
+        founded=True,
+        root_cause=cause("billing-error"),
+    )
+    stored = Dispute.objects.get(pk=dispute.pk)
+    assert stored.resolved_on == timezone.localdate(stored.resolved_at)
+    assert stored.resolution_days == (stored.resolved_on - stored.raised_on).days
+    dispute_reopen(actor=collector, dispute=stored, comment="Wrong credit note")
+    stored.refresh_from_db()
+    assert (stored.resolved_at, stored.resolved_on, stored.resolution_days) == (None, None, None)

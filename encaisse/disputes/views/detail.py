@@ -1,11 +1,14 @@
 """A dispute's page: its facts, invoices, timeline and evidence, and the forms of the moves the
 workflow allows from its status; the evidence download."""
 
+import datetime as dt
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from encaisse.accounts.capabilities import (
+    VIEW_ALL_DISPUTES,
     VIEW_DISPUTES,
     VIEW_LEDGER,
     WORK_DISPUTES,
@@ -13,6 +16,7 @@ from encaisse.accounts.capabilities import (
 )
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
+from encaisse.portal import tokens
 
 from ..choices import ACTIVE_STATUSES, Origin, Outcome, Status
 from ..forms import (
@@ -62,6 +66,25 @@ def _labelled(timeline: list) -> list:
     return timeline
 
 
+def may_share_customer_link(user, dispute: Dispute) -> bool:
+    """Who may read the customer's link on the dispute's page: the dispute's coordinator and
+    the collections team who works every dispute (collectors, credit managers), never a
+    read-only user. The link opens the customer's page to whoever holds it."""
+    if not has_capability(user, WORK_DISPUTES):
+        return False
+    return dispute.coordinator_id == user.pk or has_capability(user, VIEW_ALL_DISPUTES)
+
+
+def customer_link(dispute: Dispute) -> dict:
+    """A freshly signed link to the customer's page, and until when it opens."""
+    days = tokens.link_days()
+    return {
+        "url": tokens.dispute_link(dispute_id=dispute.pk, customer_id=dispute.customer_id),
+        "days": days,
+        "until": today() + dt.timedelta(days=days),
+    }
+
+
 def detail_context(request, dispute: Dispute, bound: dict | None = None) -> dict:
     on = today()
     active = dispute.status in ACTIVE_STATUSES
@@ -84,6 +107,9 @@ def detail_context(request, dispute: Dispute, bound: dict | None = None) -> dict
         "forms": forms,
         "can_work": can_work,
         "can_view_ledger": has_capability(request.user, VIEW_LEDGER),
+        "customer_link": (
+            customer_link(dispute) if may_share_customer_link(request.user, dispute) else None
+        ),
     }
 
 

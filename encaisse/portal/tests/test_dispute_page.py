@@ -113,6 +113,43 @@ def test_it_rate_limits_the_pages_per_client_address(client, settings):
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
+def test_it_counts_each_customer_apart_behind_a_trusted_proxy(client, settings):
+    settings.PORTAL_RATE_LIMIT = 2
+    settings.TRUSTED_PROXIES = ["10.1.0.0/16"]
+    _customer, dispute = customer_with_dispute()
+    url = dispute_url(dispute)
+
+    def through_proxy(client_ip):
+        return client.get(
+            url, REMOTE_ADDR="10.1.0.5", HTTP_X_FORWARDED_FOR=f"{client_ip}, 10.1.0.7"
+        ).status_code
+
+    assert [through_proxy("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    # Another customer behind the same proxy has their own count.
+    assert through_proxy("198.51.100.2") == 200
+    # What a client writes before the proxy's own entry does not buy it a fresh count.
+    spoofed = client.get(
+        url, REMOTE_ADDR="10.1.0.5", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.1"
+    )
+    assert spoofed.status_code == 429
+
+
+def test_it_ignores_forwarded_addresses_from_an_untrusted_peer(client, settings):
+    settings.PORTAL_RATE_LIMIT = 2
+    _customer, dispute = customer_with_dispute()
+    url = dispute_url(dispute)
+    # No proxy is trusted by default: the header is the client's own claim, and ignored.
+    statuses = [
+        client.get(url, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}").status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    # Trusting another proxy does not make this peer one.
+    settings.TRUSTED_PROXIES = ["10.1.0.5"]
+    forged = client.get(url, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="192.0.2.50")
+    assert forged.status_code == 429
+
+
 def test_it_rate_limits_bad_tokens_too(client, settings):
     settings.PORTAL_RATE_LIMIT = 2
     statuses = [

@@ -2,16 +2,19 @@
 for the collector when the customer has no address), the answer recorded once, on the
 dispute's timeline."""
 
+import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from encaisse.correspondence.models import OutboxMessage
 from encaisse.correspondence.services import outbox_send_due
 from encaisse.disputes.choices import EventType, FollowUpChannel, Outcome
-from encaisse.disputes.models import Satisfaction
-from encaisse.disputes.services import dispute_resolve
+from encaisse.disputes.models import Dispute, Satisfaction
+from encaisse.disputes.services import dispute_reopen, dispute_resolve
 from encaisse.disputes.tests.factories import cause
 from encaisse.dunning.choices import ActionStatus, Channel
 from encaisse.portal import tokens
@@ -121,3 +124,76 @@ def test_it_does_not_open_another_customers_follow_up(
     assert response.status_code == 404
     satisfaction.refresh_from_db()
     assert satisfaction.rating is None
+
+
+def _reopen(actor, dispute, capture):
+    with capture(execute=True):
+        dispute_reopen(actor=actor, dispute=dispute, comment="The credit note was wrong.")
+
+
+def test_it_does_not_ask_for_a_rating_of_a_resolution_reopened_before_the_email_went_out(
+    collector, smtp_server, settings, client, django_capture_on_commit_callbacks
+):
+    settings.DISPUTES_SATISFACTION_DELAY_DAYS = 2
+    _customer, dispute = customer_with_dispute()
+    _resolve(collector, dispute, django_capture_on_commit_callbacks)
+    satisfaction = Satisfaction.objects.get(dispute=dispute)
+    _reopen(collector, dispute, django_capture_on_commit_callbacks)
+    assert not OutboxMessage.objects.filter(template_code="dispute-satisfaction").exists()
+    satisfaction.refresh_from_db()
+    assert satisfaction.withdrawn_at is not None
+    # Two days later, the worker sends everything due: no rating request among it.
+    later = timezone.now() + dt.timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        outbox_send_due(worker="test")
+    assert smtp_server.messages  # the resolution email went out
+    assert not any("/p/s/" in m.content.decode() for m in smtp_server.messages)
+    # The customer's timeline does not announce a request that was never sent, and the
+    # withdrawn follow-up's link opens nothing.
+    assert (
+        "Nous vous avons demandé votre avis"
+        not in client.get(dispute_url(dispute)).content.decode()
+    )
+    assert client.get(_satisfaction_url(satisfaction)).status_code == 404
+
+
+def test_it_asks_again_after_the_reopened_dispute_is_resolved_again(
+    collector, settings, django_capture_on_commit_callbacks
+):
+    settings.DISPUTES_SATISFACTION_DELAY_DAYS = 2
+    _customer, dispute = customer_with_dispute()
+    _resolve(collector, dispute, django_capture_on_commit_callbacks)
+    _reopen(collector, dispute, django_capture_on_commit_callbacks)
+    dispute.refresh_from_db()
+    _resolve(collector, dispute, django_capture_on_commit_callbacks)
+    current = Satisfaction.objects.get(withdrawn_at__isnull=True)
+    assert current.resolved_at == Dispute.objects.get(pk=dispute.pk).resolved_at
+    asked = OutboxMessage.objects.get(template_code="dispute-satisfaction")
+    assert asked.idempotency_key.startswith(f"satisfaction:{current.pk}:")
+
+
+def test_it_keeps_a_rating_request_that_already_went_out(
+    collector, smtp_server, settings, client, django_capture_on_commit_callbacks
+):
+    settings.DISPUTES_SATISFACTION_DELAY_DAYS = 0
+    _customer, dispute = customer_with_dispute()
+    _resolve(collector, dispute, django_capture_on_commit_callbacks)
+    outbox_send_due(worker="test")
+    satisfaction = Satisfaction.objects.get(dispute=dispute)
+    _reopen(collector, dispute, django_capture_on_commit_callbacks)
+    satisfaction.refresh_from_db()
+    assert satisfaction.withdrawn_at is None
+    assert client.get(_satisfaction_url(satisfaction)).status_code == 200
+
+
+def test_it_cancels_the_planned_call_when_the_dispute_is_reopened(
+    collector, django_capture_on_commit_callbacks
+):
+    _customer, dispute = customer_with_dispute("NOM", email="", coordinator=collector)
+    _resolve(collector, dispute, django_capture_on_commit_callbacks)
+    satisfaction = Satisfaction.objects.get(dispute=dispute)
+    _reopen(collector, dispute, django_capture_on_commit_callbacks)
+    satisfaction.refresh_from_db()
+    satisfaction.call_action.refresh_from_db()
+    assert satisfaction.call_action.status == ActionStatus.CANCELLED
+    assert satisfaction.withdrawn_at is not None
