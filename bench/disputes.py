@@ -22,8 +22,8 @@ machine at that moment (the machine is shared):
   deadline first, the first page of 50 (``dispute_dept_worklist_idx``), and the same as that
   department's member sees it (their department or what they own);
 - the worklist pages as ``worklist_page`` reads them (first page of 50 with the badges and the
-  "ready to close" flags): the department tab as its member, all departments with the "ready
-  to close" filter, all departments late only.
+  "ready to close" flags): the department tab as its member, with and without the "ready to
+  close" filter, all departments with it, all departments late only.
 
 Results are printed and written to bench/results/disputes-<timestamp>.json. ``--reuse``
 measures again the databases the last run built (no build)."""
@@ -233,6 +233,13 @@ def child(size: str, reuse: bool = False) -> dict:
     reads["worklist page: department tab, as its member"] = timed(
         lambda: (
             worklist_page(user=member, filters=WorklistFilters(tab="department"), on=AS_OF).items
+        )
+    )
+    reads["worklist page: department tab, ready to close, as its member"] = timed(
+        lambda: (
+            worklist_page(
+                user=member, filters=WorklistFilters(tab="department", ready=True), on=AS_OF
+            ).items
         )
     )
     reads["worklist page: all departments, ready to close"] = timed(
