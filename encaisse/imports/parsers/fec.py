@@ -41,6 +41,8 @@ from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
 from .cells import read_cents
 from .errors import RowErrors
+from .fec_lines import Layout
+from .fec_lines import lines as scan_lines
 from .fec_state import NO_DATE, NO_JOURNAL, Groups, Pieces, allocate
 from .text import describe_separator, file_error
 
@@ -219,7 +221,17 @@ class FecReader:
             value = ordinals[text] = parse_date(text).toordinal()
             return value
 
-        for line_no, line in self._lines(sales_journals):
+        layout = Layout(
+            path=self.path,
+            encoding=self.encoding,
+            sep=sep,
+            ncols=ncols,
+            header_line_no=self.header_line_no,
+            i_compte=i_compte,
+            i_journal=i_journal,
+            prefixes=prefixes,
+        )
+        for line_no, line in scan_lines(layout):
             f = line.split(sep)
             if len(f) != ncols:
                 f = self._fit(f, ncols, min_fields, i_lib, line_no)
@@ -327,51 +339,11 @@ class FecReader:
                 p_open[piece] += signed
             else:
                 groups.add_line(code, letter, piece, signed)
-        self.result.rows_read = self.rows_seen
+        self.result.rows_read = layout.rows
+        sales_journals |= layout.sales_journals
         self.receivable_lines = receivable_lines
         self.sales_journals = sales_journals
         return pieces, groups
-
-    def _lines(self, sales_journals: set[str]):
-        """``(line number, text)`` of the lines the reader must look at, without their line
-        end; counts the rows (non-blank lines) in ``rows_seen``.
-
-        Fewer than two lines in five of a FEC are on a customer account; the others (sales,
-        VAT, bank) only tell which journals are sales journals. A line with the header's number
-        of fields (counted in C) is split only up to its ``CompteNum``, and handed over only
-        when that is a receivable account; the journals of its 7xx lines are noted here. Any
-        other line (short, long, blank) is handed over as it is, to be repaired or reported."""
-        sep, nseps, prefixes = self.sep, len(self.headers) - 1, self.prefixes
-        k, j = self.col["comptenum"], self.col["journalcode"]
-        tab = sep == "\t"  # only then can a line with all its separators be blank
-        rows = 0
-        with self.path.open("r", encoding=self.encoding, newline=None) as fh:
-            lines = enumerate(fh, 1)
-            for _header in islice(lines, self.header_line_no):
-                pass
-            for line_no, line in lines:
-                if line.count(sep) == nseps:
-                    parts = line.split(sep, k + 1)
-                    compte = parts[k]
-                    if compte.startswith(prefixes):
-                        rows += 1
-                        yield line_no, line[:-1] if line[-1:] == "\n" else line
-                        continue
-                    if compte[:1] == "7":
-                        if j > k:
-                            parts = (line[:-1] if line[-1:] == "\n" else line).split(sep)
-                        sales_journals.add(parts[j])
-                    elif tab and not compte.strip() and line.isspace():
-                        continue
-                    rows += 1
-                    continue
-                if line[-1:] == "\n":
-                    line = line[:-1]
-                if not line or line.isspace():
-                    continue
-                rows += 1
-                yield line_no, line
-        self.rows_seen = rows
 
     def _fit(self, f: list[str], ncols: int, min_fields: int, i_lib: int, line_no: int):
         """Repair a line whose field count differs from the header's, or record why not."""
