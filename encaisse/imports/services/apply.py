@@ -39,6 +39,7 @@ from .staging import (
     execute,
     fetch,
     sqlite_cache,
+    sqlite_indexes_rebuilt,
     stage_codes,
     stage_create,
     stage_drop,
@@ -152,7 +153,7 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
             # Before the inserts: new rows have no target yet and would look "not listed".
             result.invoices_settled, result.payments_settled = _settle_missing(db)
             settled_customers = bool(result.invoices_settled or result.payments_settled)
-    _write_invoices(db)
+    _write_invoices(db, created=result.invoices_created)
     _write_payments(db)
 
     result.file_totals = totals.file_totals(tally)
@@ -334,32 +335,34 @@ def _count(result: ApplyResult) -> None:
             setattr(result, name, getattr(result, name) + count)
 
 
-def _write_invoices(db: _Params) -> None:
-    execute(
-        """
-        INSERT INTO receivables_invoice (
-            customer_id, kind, number, issue_date, due_date, amount, open_amount, currency,
-            status, settled_on, reference, label, source, import_batch_id, created_at, updated_at
+def _write_invoices(db: _Params, *, created: int) -> None:
+    with sqlite_indexes_rebuilt("receivables_invoice", new_rows=created):
+        execute(
+            """
+            INSERT INTO receivables_invoice (
+                customer_id, kind, number, issue_date, due_date, amount, open_amount,
+                currency, status, settled_on, reference, label, source, import_batch_id,
+                created_at, updated_at
+            )
+            SELECT c.id, s.kind, s.number, s.issue_date, s.due_date, s.amount / 100.0,
+                   s.open_amount / 100.0, s.currency,
+                   CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
+                   CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
+                   s.reference, s.label, %s, %s, %s, %s
+            FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
+            WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
+            ORDER BY s.kind, s.number
+            """,
+            [
+                InvoiceStatus.SETTLED,
+                InvoiceStatus.OPEN,
+                _date(db.as_of),
+                db.source,
+                db.batch_id,
+                _datetime(db.now),
+                _datetime(db.now),
+            ],
         )
-        SELECT c.id, s.kind, s.number, s.issue_date, s.due_date, s.amount / 100.0,
-               s.open_amount / 100.0, s.currency,
-               CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
-               CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
-               s.reference, s.label, %s, %s, %s, %s
-        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
-        WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
-        ORDER BY s.kind, s.number
-        """,
-        [
-            InvoiceStatus.SETTLED,
-            InvoiceStatus.OPEN,
-            _date(db.as_of),
-            db.source,
-            db.batch_id,
-            _datetime(db.now),
-            _datetime(db.now),
-        ],
-    )
     execute(
         """
         UPDATE receivables_invoice SET

@@ -166,3 +166,32 @@ def sqlite_cache(kib: int):
         yield
     finally:
         execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+@contextmanager
+def sqlite_indexes_rebuilt(table: str, *, new_rows: int):
+    """Around an insert of ``new_rows`` into ``table``: on SQLite, when they are at least as many
+    as the rows already there (a first import), drop the table's non-unique indexes before and
+    create them again after. Building an index from the finished table is one sort; keeping it
+    up to date costs a B-tree descent per row, in the random order of customers and due dates.
+    The unique indexes stay (the insert comes in their order). DDL is transactional in SQLite:
+    a rolled-back import (a dry run, a refused file) gets the indexes back as they were."""
+    if is_postgresql() or not new_rows:
+        yield
+        return
+    last_id = fetch(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0]  # noqa: S608 (our table)
+    if new_rows < last_id:
+        yield
+        return
+    indexes = fetch(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+        " AND sql IS NOT NULL AND UPPER(SUBSTR(sql, 1, 13)) <> 'CREATE UNIQUE'",
+        [table],
+    )
+    with connection.cursor() as cursor:
+        for name, _sql in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql, None)  # None: no parameter substitution in the stored SQL

@@ -51,6 +51,9 @@ def _mapping(path: str | None) -> dict | None:
 
 class Command(BaseCommand):
     help = "Import a FEC, CSV or Excel file of open items (or customers) into the ledger."
+    # Django's system checks load every URLconf, view and API module (WeasyPrint, ninja...):
+    # a second or more of start-up for nothing here. ``encaisse check`` runs them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the file to import")
