@@ -6,6 +6,7 @@ retried with backoff and shown."""
 
 import datetime as dt
 import email
+import importlib
 import io
 import threading
 from email import policy
@@ -39,6 +40,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 JOBS = [job for job in SCHEDULE if job.name == "monthly-report"]
 JANUARY_1_0600 = dt.datetime(2026, 1, 1, 5, 1, tzinfo=dt.UTC)  # 06:01 in Paris, the first tick
 DECEMBER = dt.date(2025, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def _codification():
+    """The departments and the dispute codification the migrations write: a transactional test
+    run before these (in the same worker) empties every table when it ends."""
+    from django.apps import apps
+
+    for module in (
+        "encaisse.accounts.migrations.0002_default_departments",
+        "encaisse.disputes.migrations.0002_default_codification",
+    ):
+        importlib.import_module(module).create(apps, None)
 
 
 @pytest.fixture
