@@ -3,6 +3,7 @@ reported"; a member of the billing department finds it in their worklist and res
 credit note from the row's quick actions, then reads its timeline."""
 
 import pytest
+from playwright.sync_api import expect
 
 from encaisse.accounts.choices import Role
 from encaisse.accounts.models import Department
@@ -162,7 +163,8 @@ def test_a_collector_copies_the_customers_link_from_the_dispute_page(
     assert "/p/d/" in link
     assert "jusqu'au" in page.locator("[data-fact=link-lifetime]").inner_text()
     page.click("button[data-copy=customer-link-url]")
-    assert page.locator("button[data-copy=customer-link-url]").inner_text() == "Copié"
+    # The clipboard answers asynchronously: the button says so once it has.
+    expect(page.locator("button[data-copy=customer-link-url]")).to_have_text("Copié")
     assert page.evaluate("navigator.clipboard.readText()") == link
     shot("dispute-customer-link")
     # The copied link opens the customer's page, without a login.
