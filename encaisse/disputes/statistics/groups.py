@@ -20,7 +20,7 @@ from ..abuse.features import DaysBetween
 from ..models import Category, Dispute, ReasonCode, RootCause
 from .filters import StatsFilters, disputes_for_statistics
 from .local_date import LocalDate
-from .sql import grouped_figures
+from .sql import every_grouping_figures, grouped_figures
 
 CENT = Decimal("0.01")
 NONE_KEY = 0  # the group of disputes without a category, code, department or cause
@@ -113,7 +113,9 @@ def _resolved_on():
     return Coalesce("resolved_on", converted, output_field=DateField())
 
 
-def _inner(queryset, key):
+def _inner(queryset, keys: dict):
+    """The disputes' values the statements read: the group keys (``keys``: name ->
+    expression), then the figures' inputs."""
     resolved_on = _resolved_on()
     if isinstance(resolved_on, F):
         days = F("resolution_days")
@@ -122,7 +124,7 @@ def _inner(queryset, key):
             "resolution_days", DaysBetween(resolved_on, F("raised_on")), output_field=IntegerField()
         )
     return queryset.values(
-        g=key,
+        **keys,
         s_amount=F("disputed_total"),
         s_raised=F("raised_on"),
         s_target=F("target_date"),
@@ -185,6 +187,22 @@ def _empty_total() -> GroupStats:
     return GroupStats(NONE_KEY, "", 0, Decimal("0.00"), 0, None, None, 0, 0, 0, 0, Decimal("0.00"))
 
 
+def _rows(group_by: str | None, raw: list) -> list[GroupStats]:
+    labels = _labels(group_by, [r[0] for r in raw])
+    rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
+    if group_by == "month":
+        rows.sort(key=lambda r: r.key)
+    else:
+        rows.sort(key=lambda r: (-r.amount, -r.count, r.label))
+    return rows
+
+
+def _total(total) -> GroupStats:
+    if total:
+        return _row((NONE_KEY, *total[1:]), _("Total"))
+    return replace(_empty_total(), label=_("Total"))
+
+
 def grouped_statistics(
     *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
 ) -> tuple[GroupStats, list[GroupStats]]:
@@ -192,22 +210,35 @@ def grouped_statistics(
     one statement. Rows come by amount, largest first (by month: in order); ``limit`` keeps
     the largest."""
     total, raw = grouped_figures(
-        _inner(queryset, _key_expression(group_by)),
+        _inner(queryset, {"g": _key_expression(group_by)}),
         as_of=as_of,
         grouped=group_by is not None,
         limit=limit,
     )
-    labels = _labels(group_by, [r[0] for r in raw])
-    rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
-    if group_by == "month":
-        rows.sort(key=lambda r: r.key)
-    else:
-        rows.sort(key=lambda r: (-r.amount, -r.count, r.label))
-    if total:
-        total = _row((NONE_KEY, *total[1:]), _("Total"))
-    else:
-        total = replace(_empty_total(), label=_("Total"))
-    return total, rows
+    return _total(total), _rows(group_by, raw)
+
+
+# The groupings ``every_grouping_statistics`` reads together; the last one (many groups) is
+# kept to its largest groups.
+ONE_PASS = ("category", "reason_code", "department", "root_cause", "month", "customer")
+
+
+def every_grouping_statistics(
+    *, user, filters: StatsFilters, limit: int
+) -> tuple[GroupStats, dict[str, list[GroupStats]]]:
+    """The total and the rows of every grouping (``GROUPS``, in its order), as
+    ``dispute_statistics`` gives them one grouping at a time (the customers: the ``limit``
+    largest, and one more), from one read of the disputes (the insights page shows them all).
+    The per-day counts of each group are kept, so the percentiles are the same."""
+    as_of = filters.as_of or today()
+    queryset = disputes_for_statistics(user=user, filters=filters)
+    keys = {f"k{i}": _key_expression(group_by) for i, group_by in enumerate(ONE_PASS)}
+    found = every_grouping_figures(
+        _inner(queryset, keys), as_of=as_of, keys=len(ONE_PASS), limit=limit
+    )
+    by_grouping = dict(zip(ONE_PASS, found, strict=True))
+    rows = {group_by: _rows(group_by, by_grouping[group_by][1]) for group_by in GROUPS}
+    return _total(found[0][0]), rows
 
 
 def dispute_statistics(

@@ -125,6 +125,90 @@ def _largest_statement(connection, inner: str, *, limit: int) -> str:
     )
 
 
+def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) -> str:
+    """Rows (k0, ..., k<keys - 1>, d, figures): the figures per key of one grouping and number
+    of days to resolve ``d``, every other key NULL, for each of the first ``keys - 1`` keys
+    (a few groups each), and for the ``limit`` (and one more) groups of largest amount of the
+    last key (the customers), all from one read of the disputes (``base``). PostgreSQL
+    aggregates the small groupings in one scan with GROUPING SETS; SQLite, which has none,
+    groups its materialized copy once per grouping. Params: the inner's, then the as-of date
+    twice."""
+    sums = _row_sums(connection)
+    columns = [f"k{i}" for i in range(keys)]
+    small, largest = columns[:-1], columns[-1]
+    keep = int(limit) + 1
+    if connection.vendor == "postgresql":
+        base = f"base AS ({inner})"
+        sets = ", ".join(f"({column}, s_days)" for column in small)
+        parts = [
+            f"SELECT {', '.join(small)}, NULL AS {largest}, s_days AS d, {sums} "  # noqa: S608
+            f"FROM base GROUP BY GROUPING SETS ({sets})"
+        ]
+    else:
+        base = f"base AS MATERIALIZED ({inner})"
+        parts = []
+        for column in small:
+            picked = ", ".join(c if c == column else "NULL" for c in columns)
+            parts.append(
+                f"SELECT {picked}, s_days, {sums} FROM base GROUP BY {column}, s_days"  # noqa: S608
+            )
+        # SQLite takes one as-of date per part: the caller passes it once per part.
+    nulls = ", ".join("NULL" for _c in small)
+    top = (
+        f"top AS (SELECT {largest} AS g FROM base GROUP BY {largest} "  # noqa: S608
+        f"ORDER BY SUM(s_amount) DESC, COUNT(*) DESC, {largest} LIMIT {keep})"
+    )
+    parts.append(
+        f"SELECT {nulls}, {largest}, s_days, {sums} FROM base "  # noqa: S608
+        f"WHERE {largest} IN (SELECT g FROM top) GROUP BY {largest}, s_days"
+    )
+    return f"WITH {base}, {top} " + " UNION ALL ".join(parts)
+
+
+def every_grouping_figures(queryset, *, as_of: dt.date, keys: int, limit: int) -> list[tuple]:
+    """The figures of several groupings from one read of ``queryset``, whose values are the
+    keys ``k0`` ... (never NULL; the last one kept to its ``limit`` groups of largest amount,
+    and one more) and the ``s_*`` of ``grouped_figures``. Returns, per key, (total, groups) as
+    ``grouped_figures`` does (the total over every dispute, the same for every key but the
+    last, whose total covers its largest groups only)."""
+    connection = connections[queryset.db]
+    inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
+    statement = _every_grouping_statement(connection, inner, keys, limit=limit)
+    parts = 2 if connection.vendor == "postgresql" else keys
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *([day] * parts)])
+        rows = cursor.fetchall()
+    width = len(FIGURES.split(", "))
+    figures = [{} for _k in range(keys)]
+    counts = [{} for _k in range(keys)]
+    totals = [[0] * width for _k in range(keys)]
+    total_counts = [{} for _k in range(keys)]
+    for row in rows:
+        index = next(i for i in range(keys) if row[i] is not None)
+        key, d, values = row[index], row[keys], row[keys + 1 :]
+        summed = figures[index].get(key)
+        if summed is None:
+            figures[index][key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                summed[i] += value or 0
+        total = totals[index]
+        for i, value in enumerate(values):
+            total[i] += value or 0
+        if d is not None:
+            counts[index].setdefault(key, []).append((d, values[0]))
+            total_counts[index][d] = total_counts[index].get(d, 0) + values[0]
+    result = []
+    for index in range(keys):
+        groups = {(0, key): values for key, values in figures[index].items()}
+        groups[(1, None)] = totals[index]
+        pairs = {(0, key): found for key, found in counts[index].items()}
+        pairs[(1, None)] = list(total_counts[index].items())
+        result.append(_with_percentiles(groups, pairs))
+    return result
+
+
 def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
     """Run the statistics over ``queryset``, whose values are ``g`` (the group key, never
     NULL), ``s_amount``, ``s_raised``, ``s_target``, ``s_resolved`` (the local date of
@@ -150,6 +234,12 @@ def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | Non
             figures[(t, g if t == 0 else None)] = values
         else:
             counts.setdefault((t - 2, g if t == 2 else None), []).append((d, values[0]))
+    return _with_percentiles(figures, counts)
+
+
+def _with_percentiles(figures: dict, counts: dict):
+    """(total, groups) from the figures per (0, key) of a group or (1, None) of the total,
+    and their (days, how many) pairs, with the percentiles."""
     result = {}
     none = (None,) * len(PERCENTILES)
     for key, values in figures.items():
