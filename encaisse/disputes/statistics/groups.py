@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections
 from django.db.models import CharField, DateField, F, Func, IntegerField, Max, Min, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from ..abuse.features import DaysBetween
 from ..models import Category, Dispute, ReasonCode, RootCause
 from .filters import StatsFilters, disputes_for_statistics
 from .local_date import LocalDate
+from .ranked import ranked_figures
 from .sql import every_grouping_figures, grouped_figures
 
 CENT = Decimal("0.01")
@@ -97,6 +99,9 @@ class Statistics:
     as_of: dt.date
     total: GroupStats
     rows: list[GroupStats]
+    count: int | None = None  # groups in all, when a page of them was asked for
+    limit: int | None = None
+    offset: int = 0
 
 
 def _resolved_on():
@@ -187,9 +192,10 @@ def _empty_total() -> GroupStats:
     return GroupStats(NONE_KEY, "", 0, Decimal("0.00"), 0, None, None, 0, 0, 0, 0, Decimal("0.00"))
 
 
-def _rows(group_by: str | None, raw: list) -> list[GroupStats]:
-    labels = _labels(group_by, [r[0] for r in raw])
-    rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
+def _rows(group_by: str | None, raw: list, labels: dict | None = None) -> list[GroupStats]:
+    if labels is None:
+        labels = _labels(group_by, [r[0] for r in raw])
+    rows = [_row(r, labels.get(r[0]) or str(r[0])) for r in raw]
     if group_by == "month":
         rows.sort(key=lambda r: r.key)
     else:
@@ -203,19 +209,45 @@ def _total(total) -> GroupStats:
     return replace(_empty_total(), label=_("Total"))
 
 
+def _customer_label(connection) -> tuple[str, str]:
+    """The customers' table and their label ("name (code)", as ``_labels``) in SQL."""
+    name, code = (connection.ops.quote_name(c) for c in ("name", "code"))
+    label = f"labelled.{name} || ' (' || labelled.{code} || ')'"
+    return connection.ops.quote_name(Customer._meta.db_table), label
+
+
+def grouped_page(
+    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None, offset: int = 0
+) -> tuple[GroupStats, list[GroupStats], int]:
+    """The total, the figures per group over an already scoped queryset of disputes, and the
+    number of groups, in one statement. Rows come by amount, largest first (by month: in
+    order); ``limit`` keeps the largest (from ``offset``). The customers (many groups) come
+    ranked in SQL with their percentiles and labels (``ranked``), every other grouping from
+    its counts per group and number of days (``sql``)."""
+    inner = _inner(queryset, {"g": _key_expression(group_by)})
+    if group_by is not None and (group_by == "customer" or limit is not None or offset):
+        connection = connections[queryset.db]
+        label = _customer_label(connection) if group_by == "customer" else None
+        total, raw, count, labels = ranked_figures(
+            inner, as_of=as_of, label=label, limit=limit, offset=offset
+        )
+        return _total(total), _rows(group_by, raw, labels), count
+    total, raw = grouped_figures(inner, as_of=as_of, grouped=group_by is not None)
+    return _total(total), _rows(group_by, raw), len(raw)
+
+
 def grouped_statistics(
     *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
 ) -> tuple[GroupStats, list[GroupStats]]:
-    """The total and the figures per group over an already scoped queryset of disputes, in
-    one statement. Rows come by amount, largest first (by month: in order); ``limit`` keeps
-    the largest."""
-    total, raw = grouped_figures(
-        _inner(queryset, {"g": _key_expression(group_by)}),
+    """The total and the figures per group; ``limit`` keeps the largest groups, and one more
+    so the caller knows there are more."""
+    total, rows, _count = grouped_page(
+        queryset=queryset,
+        group_by=group_by,
         as_of=as_of,
-        grouped=group_by is not None,
-        limit=limit,
+        limit=None if limit is None else limit + 1,
     )
-    return _total(total), _rows(group_by, raw)
+    return total, rows
 
 
 # The groupings ``every_grouping_statistics`` reads together; the last one (many groups) is
@@ -253,3 +285,34 @@ def dispute_statistics(
     queryset = disputes_for_statistics(user=user, filters=filters)
     total, rows = grouped_statistics(queryset=queryset, group_by=group_by, as_of=as_of, limit=limit)
     return Statistics(group_by=group_by, filters=filters, as_of=as_of, total=total, rows=rows)
+
+
+def dispute_statistics_page(
+    *, user, group_by: str | None, filters: StatsFilters, limit: int, offset: int = 0
+) -> Statistics:
+    """As ``dispute_statistics``, one page of the groups: the ``limit`` groups from ``offset``
+    in their order (by amount, largest first; by month: the months in order), with the number
+    of groups in all (``count``). The API pages the 60,000 customers this way."""
+    if group_by is not None and group_by not in GROUPS:
+        raise ValueError(f"Unknown grouping {group_by!r}.")
+    as_of = filters.as_of or today()
+    queryset = disputes_for_statistics(user=user, filters=filters)
+    if group_by == "month":  # a few rows, in the order of the months
+        total, rows, count = grouped_page(queryset=queryset, group_by=group_by, as_of=as_of)
+        rows = rows[offset : offset + limit]
+    else:
+        total, rows, count = grouped_page(
+            queryset=queryset, group_by=group_by, as_of=as_of, limit=limit, offset=offset
+        )
+    if group_by is None:
+        count = 0
+    return Statistics(
+        group_by=group_by,
+        filters=filters,
+        as_of=as_of,
+        total=total,
+        rows=rows,
+        count=count,
+        limit=limit,
+        offset=offset,
+    )

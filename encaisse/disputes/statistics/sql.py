@@ -103,28 +103,6 @@ def _statement(connection, inner: str, *, grouped: bool) -> str:
     return f"WITH {counted} " + " UNION ALL ".join(parts)
 
 
-def _largest_statement(connection, inner: str, *, limit: int) -> str:
-    """The same rows for the ``limit`` groups of largest amount (and one more, to tell the
-    caller there are more) among many (60,000 customers): those groups straight from the
-    disputes, the per-day counts for them only, the total from the counts per number of days.
-    Counting every (group, days) pair first, as ``_statement`` does, is a second aggregate as
-    large as the first when most groups hold one or two disputes. Params: the inner's, then
-    the as-of date twice."""
-    sums = _row_sums(connection)
-    keep = int(limit) + 1
-    return (
-        f"WITH base AS ({inner}), "  # noqa: S608
-        f"groups AS (SELECT g, {sums} FROM base GROUP BY g "
-        f"ORDER BY amount DESC, n DESC, g LIMIT {keep}), "
-        f"per_day AS (SELECT s_days AS d, {sums} FROM base GROUP BY s_days) "
-        f"SELECT 0, g, NULL, {FIGURES} FROM groups UNION ALL "
-        f"SELECT 2, g, s_days, COUNT(*), {NO_FIGURES} FROM base "
-        "WHERE s_days IS NOT NULL AND g IN (SELECT g FROM groups) GROUP BY g, s_days UNION ALL "
-        f"SELECT 1, NULL, NULL, {SUMS} FROM per_day UNION ALL "
-        f"SELECT 3, NULL, d, n, {NO_FIGURES} FROM per_day WHERE d IS NOT NULL"
-    )
-
-
 def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) -> str:
     """Rows (k0, ..., k<keys - 1>, d, figures): the figures per key of one grouping and number
     of days to resolve ``d``, every other key NULL, for each of the first ``keys - 1`` keys
@@ -209,22 +187,18 @@ def every_grouping_figures(queryset, *, as_of: dt.date, keys: int, limit: int) -
     return result
 
 
-def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
+def grouped_figures(queryset, *, as_of: dt.date, grouped: bool):
     """Run the statistics over ``queryset``, whose values are ``g`` (the group key, never
     NULL), ``s_amount``, ``s_raised``, ``s_target``, ``s_resolved`` (the local date of
     resolution), ``s_days`` (days from raised to resolved) and ``s_founded``. Returns (total,
     groups): tuples of key, count, amount, resolved, resolved with a target date, resolved by
-    it, judged (founded or not), founded, cash-days, p50, p90. ``limit`` keeps the groups of
-    largest amount (and one more, so the caller knows whether there were more)."""
+    it, judged (founded or not), founded, cash-days, p50, p90. Every group: for the largest
+    only, or groups by the thousand, ``ranked.ranked_figures``."""
     connection = connections[queryset.db]
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    if grouped and limit is not None:
-        statement = _largest_statement(connection, inner, limit=limit)
-        params = [*params, day, day]
-    else:
-        statement = _statement(connection, inner, grouped=grouped)
-        params = [day, *params]  # the as-of date comes first, in ``x``
+    statement = _statement(connection, inner, grouped=grouped)
+    params = [day, *params]  # the as-of date comes first, in ``x``
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()

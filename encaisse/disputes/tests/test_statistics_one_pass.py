@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from encaisse.disputes.models import Dispute, ReasonCode, RootCause
-from encaisse.disputes.statistics import GROUPS, StatsFilters, dispute_statistics
+from encaisse.disputes.statistics import (
+    GROUPS,
+    StatsFilters,
+    dispute_statistics,
+    dispute_statistics_page,
+)
+from encaisse.disputes.statistics.exports import group_rows, grouping_rows
 from encaisse.disputes.statistics.groups import every_grouping_statistics
 
 from .factories import make_customer, make_invoice, open_dispute
@@ -78,3 +84,24 @@ def test_one_pass_gives_the_figures_of_each_grouping(collector, filters):
     if filters.raised_from is None:
         assert len(groups["customer"]) == LIMIT + 1
         assert len(groups["month"]) == 6 and len(groups["reason_code"]) == 13
+
+
+def test_a_page_of_groups_and_the_customer_export_give_the_same_figures(collector):
+    """Pages and the customers' export rank the groups in SQL, percentiles included."""
+    _build(collector, random.Random(11))
+    filters = StatsFilters(as_of=AS_OF)
+    for group_by in GROUPS:
+        every = dispute_statistics(user=collector, group_by=group_by, filters=filters)
+        page = dispute_statistics_page(
+            user=collector, group_by=group_by, filters=filters, limit=1000
+        )
+        assert (page.rows, page.count, page.total) == (every.rows, len(every.rows), every.total)
+        second = dispute_statistics_page(
+            user=collector, group_by=group_by, filters=filters, limit=3, offset=3
+        )
+        assert second.rows == every.rows[3:6], group_by
+    customers = dispute_statistics(user=collector, group_by="customer", filters=filters)
+    exported = list(grouping_rows(user=collector, group_by="customer", filters=filters))
+    expected = list(group_rows(customers.rows, customers.total))
+    assert len(exported) == 57 and exported[-1] == expected[-1]  # 56 customers, the total
+    assert sorted(exported[:-1], key=str) == sorted(expected[:-1], key=str)
