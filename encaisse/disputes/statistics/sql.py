@@ -4,9 +4,10 @@ The ORM builds the scoped, filtered set of disputes (one row per dispute: the gr
 amount, the dates, the days to resolve); this module wraps it in one statement that counts the
 disputes per group and per number of days to resolve (``x``: a few hundred rows per group at
 most, since a resolution time is a whole number of days over a short range), then reads from
-those counts, in SQL, the figures per group (the largest ones only when the caller asks for a
-``limit``), the total, and the counts per number of days the percentiles need. One pass over
-the disputes in all.
+those counts, in SQL, the figures per group, the total, and the counts per number of days the
+percentiles need. One pass over the disputes in all. Groupings of many groups (the customers)
+and pages of groups are ranked in SQL instead, percentiles included (``ranked.py``); the
+insights page reads every grouping from one pass (``every_grouping_figures``).
 
 Percentiles of the resolution time are continuous (linear interpolation between the two nearest
 ranks, as PostgreSQL's ``percentile_cont``), computed here from the counts per number of days:

@@ -105,3 +105,5 @@ def test_a_page_of_groups_and_the_customer_export_give_the_same_figures(collecto
     expected = list(group_rows(customers.rows, customers.total))
     assert len(exported) == 57 and exported[-1] == expected[-1]  # 56 customers, the total
     assert sorted(exported[:-1], key=str) == sorted(expected[:-1], key=str)
+    amounts = [row[2] for row in exported[:-1]]
+    assert amounts == sorted(amounts, reverse=True)  # largest first
