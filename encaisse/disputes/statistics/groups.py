@@ -217,23 +217,43 @@ def _customer_label(connection) -> tuple[str, str]:
 
 
 def grouped_page(
-    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None, offset: int = 0
+    *,
+    queryset,
+    group_by: str | None,
+    as_of: dt.date,
+    limit: int | None = None,
+    offset: int = 0,
+    counted: bool = True,
 ) -> tuple[GroupStats, list[GroupStats], int]:
     """The total, the figures per group over an already scoped queryset of disputes, and the
     number of groups, in one statement. Rows come by amount, largest first (by month: in
     order); ``limit`` keeps the largest (from ``offset``). The customers (many groups) come
-    ranked in SQL with their percentiles and labels (``ranked``), every other grouping from
-    its counts per group and number of days (``sql``)."""
+    ranked in SQL with their percentiles and labels (``ranked``; ``counted=False`` spares
+    counting them), every other grouping (a dozen groups) from its counts per group and number
+    of days (``sql``), sliced here."""
     inner = _inner(queryset, {"g": _key_expression(group_by)})
-    if group_by is not None and (group_by == "customer" or limit is not None or offset):
+    if group_by == "customer":
         connection = connections[queryset.db]
-        label = _customer_label(connection) if group_by == "customer" else None
         total, raw, count, labels = ranked_figures(
-            inner, as_of=as_of, label=label, limit=limit, offset=offset
+            inner,
+            as_of=as_of,
+            label=_customer_label(connection),
+            limit=limit,
+            offset=offset,
+            counted=counted,
         )
         return _total(total), _rows(group_by, raw, labels), count
     total, raw = grouped_figures(inner, as_of=as_of, grouped=group_by is not None)
-    return _total(total), _rows(group_by, raw), len(raw)
+    rows = _rows(group_by, raw)
+    if limit is not None:
+        if group_by == "month":  # the largest months, in their order
+            kept = sorted(rows, key=lambda r: (-r.amount, -r.count, r.label))[offset:][:limit]
+            rows = [r for r in rows if r in kept]
+        else:
+            rows = rows[offset : offset + limit]
+    elif offset:
+        rows = rows[offset:]
+    return _total(total), rows, len(raw)
 
 
 def grouped_statistics(
@@ -246,6 +266,7 @@ def grouped_statistics(
         group_by=group_by,
         as_of=as_of,
         limit=None if limit is None else limit + 1,
+        counted=False,
     )
     return total, rows
 

@@ -18,7 +18,9 @@ from .sql import FIGURES, NO_FIGURES, PERCENTILES, SUMS, _row_sums, percentile_f
 NO_RANKS = "NULL, NULL, NULL, NULL, NULL"  # m and the low and high values
 
 
-def _statement(connection, inner: str, *, label: str | None, limit, offset: int) -> str:
+def _statement(
+    connection, inner: str, *, label: str | None, limit, offset: int, counted: bool
+) -> str:
     """Rows (t, g, d, label, figures, groups, m, low and high value per percentile): t = 0 a
     group (``groups``: how many groups in all; ``m`` its resolved disputes), 1 the total, 3 the
     total's resolved disputes resolved in ``d`` days. Params: the inner's, the as-of date
@@ -33,8 +35,9 @@ def _statement(connection, inner: str, *, label: str | None, limit, offset: int)
     else:
         # Rank every group on its amount and count alone (cheap), then sum the figures of the
         # page's groups only: most of the work for 60,000 customers is summing.
+        how_many = "COUNT(*) OVER ()" if counted else "NULL"  # a window over every group
         groups = (
-            "ranking AS (SELECT g, COUNT(*) OVER () AS groups_n FROM base GROUP BY g "  # noqa: S608
+            f"ranking AS (SELECT g, {how_many} AS groups_n FROM base GROUP BY g "  # noqa: S608
             f"ORDER BY SUM(s_amount) DESC, COUNT(*) DESC, g LIMIT {int(limit)} "
             f"OFFSET {int(offset)}), "
             f"groups AS (SELECT base.g AS g, {sums}, MAX(ranking.groups_n) AS groups_n "
@@ -89,17 +92,26 @@ def _percentile(m, low, high, p: int) -> float | None:
 
 
 def ranked_figures(
-    queryset, *, as_of: dt.date, label=None, limit: int | None = None, offset: int = 0
+    queryset,
+    *,
+    as_of: dt.date,
+    label=None,
+    limit: int | None = None,
+    offset: int = 0,
+    counted: bool = True,
 ):
     """The groups of ``queryset`` (values as ``sql.grouped_figures`` reads them) by amount,
     largest first, the ``limit`` from ``offset`` (all when ``limit`` is None). ``label``:
     (table, SQL expression over its row ``labelled``) joined on the group key. Returns (total,
     rows, number of groups, labels): the total and rows (key, figures..., p50, p90) as
-    ``grouped_figures`` gives them, labels by key (None when not joined)."""
+    ``grouped_figures`` gives them, labels by key (None when not joined). ``counted=False``
+    spares counting the groups of a page (0 then)."""
     connection = connections[queryset.db]
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    statement = _statement(connection, inner, label=label, limit=limit, offset=offset)
+    statement = _statement(
+        connection, inner, label=label, limit=limit, offset=offset, counted=counted
+    )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, day, day])
         rows = cursor.fetchall()
@@ -126,6 +138,6 @@ def ranked_figures(
         total = (None, *total, *(percentile_from_counts(counts, p) for p in PERCENTILES))
     else:
         total = None
-    if not groups and offset and limit is not None:  # past the last page: count them anyway
+    if counted and not groups and offset and limit is not None:  # past the last page
         how_many = queryset.values("g").distinct().count()
     return total, groups, int(how_many or 0), (labels if label is not None else None)
