@@ -137,9 +137,11 @@ def child(size: str, reuse: bool = False) -> dict:
         GROUPS,
         StatsFilters,
         dispute_statistics,
+        dispute_statistics_page,
         root_cause_pareto,
         root_cause_trend,
     )
+    from encaisse.disputes.statistics.exports import grouping_rows
 
     n = SIZES[size]
     if reuse:  # measure the database the last run built (--reuse)
@@ -192,6 +194,16 @@ def child(size: str, reuse: bool = False) -> dict:
         lambda: (
             dispute_statistics(user=manager, group_by="customer", filters=everything, limit=50).rows
         )
+    )
+    reads["statistics by customer, API page of 100 (and the count)"] = timed(
+        lambda: (
+            dispute_statistics_page(
+                user=manager, group_by="customer", filters=everything, limit=100
+            ).rows
+        )
+    )
+    reads["statistics by customer, the export's rows (every customer)"] = timed(
+        lambda: list(grouping_rows(user=manager, group_by="customer", filters=everything))
     )
     reads["statistics by category, last 90 days"] = timed(
         lambda: dispute_statistics(user=manager, group_by="category", filters=last_90).rows

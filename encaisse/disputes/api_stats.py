@@ -1,6 +1,7 @@
 """Statistics and preventive action endpoints:
 
 - ``GET /disputes/statistics?group_by=...`` with the period, segment and department filters,
+  one page of the groups (``limit``, ``offset``: there are 60,000 customers) and their count,
   ``GET /disputes/statistics/pareto?by=amount|count`` and ``GET
   /disputes/statistics/preventive-trend``: the selectors of ``disputes.statistics``;
 - ``GET``/``POST /disputes/preventive-actions``, ``GET``/``PATCH
@@ -43,13 +44,20 @@ from .services.preventive import (
     preventive_action_set_status,
     preventive_action_update,
 )
-from .statistics import StatsFilters, dispute_statistics, root_cause_pareto, root_cause_trend
+from .statistics import (
+    StatsFilters,
+    dispute_statistics_page,
+    root_cause_pareto,
+    root_cause_trend,
+)
 
 router = Router(tags=["dispute statistics and preventive actions"])
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
 WRITE_ERRORS = error_responses(401, 403, 404, 422)
 MAX_LIMIT = 500
+STATS_LIMIT = 100  # groups per page of statistics by default
+STATS_MAX_LIMIT = 1000
 
 
 def _filters(query: StatsQuery) -> StatsFilters:
@@ -66,13 +74,26 @@ def _filters(query: StatsQuery) -> StatsFilters:
     response={200: StatisticsOut, **READ_ERRORS},
     summary="Dispute statistics, grouped",
 )
-def statistics_get(request, query: Query[StatsQuery]):
+def statistics_get(
+    request,
+    query: Query[StatsQuery],
+    limit: int = Query(STATS_LIMIT, ge=1, le=STATS_MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+):
     """Count, amount, median and 90th percentile of the resolution time (days from raised to
     resolved), share resolved within the deadline, share founded and cash-days frozen, per
     category, reason code, department, root cause, customer or month raised, with the total.
-    Over the disputes you may see."""
+    Over the disputes you may see. The groups come a page at a time, largest amount first (by
+    month: in order): ``limit`` groups (100 unless said, at most 1,000) from ``offset``;
+    ``count`` says how many there are. The statistics page's export has them all."""
     require(request, VIEW_DISPUTES)
-    return dispute_statistics(user=request.user, group_by=query.group_by, filters=_filters(query))
+    return dispute_statistics_page(
+        user=request.user,
+        group_by=query.group_by,
+        filters=_filters(query),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get(

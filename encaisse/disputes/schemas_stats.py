@@ -43,7 +43,12 @@ class StatisticsOut(Schema):
     group_by: str | None
     as_of: dt.date
     total: GroupStatsOut
-    rows: list[GroupStatsOut]
+    rows: list[GroupStatsOut] = Field(
+        description="One page of the groups: by amount, largest first (by month: in order)."
+    )
+    count: int = Field(description="How many groups in all (0 without a grouping).")
+    limit: int
+    offset: int
 
 
 class ParetoOut(Schema):

@@ -25,7 +25,7 @@ from .statistics.exports import (
     GROUP_COLUMNS,
     PARETO_COLUMNS,
     TREND_COLUMNS,
-    group_rows,
+    grouping_rows,
     pareto_rows,
     trend_rows,
 )
@@ -99,8 +99,8 @@ def statistics_export(request, table: str, fmt: str):
         columns, rows = PARETO_COLUMNS, pareto_rows(pareto(stats.rows, by=form.pareto_measure()))
         title = _("Pareto of root causes")
     else:
-        stats = dispute_statistics(user=request.user, group_by=table, filters=filters)
-        columns, rows = GROUP_COLUMNS, group_rows(stats.rows, stats.total)
+        rows = grouping_rows(user=request.user, group_by=table, filters=filters)
+        columns = GROUP_COLUMNS
         title = str(GROUPS[table][1])
     filename = f"litiges-{table}-{today().isoformat()}.{fmt}"
     kwargs = {"title": title} if fmt == "xlsx" else {}

@@ -17,14 +17,12 @@ from django.utils import timezone
 
 from encaisse.customers.models import Segment
 from encaisse.disputes.statistics import (
-    GROUPS,
     StatsFilters,
-    dispute_statistics,
     disputes_for_statistics,
     pareto,
     root_cause_trend,
 )
-from encaisse.disputes.statistics.groups import YearMonth
+from encaisse.disputes.statistics.groups import YearMonth, every_grouping_statistics
 from encaisse.disputes.statistics.local_date import LocalDate
 from encaisse.disputes.statistics.trend import TrendRow
 
@@ -194,14 +192,10 @@ class DisputesOverview:
 
 
 def disputes_overview(*, user, filters: StatsFilters) -> DisputesOverview:
-    """Every figure of the page: one statistics statement per grouping (six), the open
-    disputes, the resolutions per month and the trend of the preventive actions."""
-    groups, total = {}, None
-    for group_by in GROUPS:
-        limit = PAGE_ROWS if group_by == "customer" else None
-        stats = dispute_statistics(user=user, group_by=group_by, filters=filters, limit=limit)
-        groups[group_by] = stats.rows
-        total = stats.total
+    """Every figure of the page: the six groupings of the statistics from one read of the
+    period's disputes (the customers: the largest ``PAGE_ROWS``), the open disputes, the
+    resolutions per month and the trend of the preventive actions."""
+    total, groups = every_grouping_statistics(user=user, filters=filters, limit=PAGE_ROWS)
     causes = groups["root_cause"]
     ranked = pareto(causes, by="amount")
     return DisputesOverview(

@@ -21,6 +21,7 @@ from encaisse.disputes.statistics.exports import (
     GROUP_COLUMNS,
     PARETO_COLUMNS,
     group_rows,
+    grouping_rows,
     pareto_rows,
 )
 
@@ -89,8 +90,8 @@ def export_table(table: str, *, user, filters: StatsFilters) -> tuple:
             return title, PARETO_COLUMNS, list(pareto_rows(ranked))
         top = top_causes(ranked, root_cause_trend(user=user, filters=filters))
         return title, TOP_COLUMNS, [_top_row(cause) for cause in top]
-    stats = dispute_statistics(user=user, group_by=table.replace("-", "_"), filters=filters)
-    return title, GROUP_COLUMNS, list(group_rows(stats.rows, stats.total))
+    rows = grouping_rows(user=user, group_by=table.replace("-", "_"), filters=filters)
+    return title, GROUP_COLUMNS, rows
 
 
 def _top_row(cause: TopCause) -> tuple:

@@ -3,7 +3,14 @@ and the dashboards share. Everything is scoped by user (``disputes_visible_to``)
 by ``StatsFilters``; results are plain dataclasses."""
 
 from .filters import StatsFilters, disputes_for_statistics
-from .groups import GROUPS, NONE_KEY, GroupStats, Statistics, dispute_statistics
+from .groups import (
+    GROUPS,
+    NONE_KEY,
+    GroupStats,
+    Statistics,
+    dispute_statistics,
+    dispute_statistics_page,
+)
 from .pareto import ParetoRow, pareto, root_cause_pareto
 from .trend import TrendRow, root_cause_trend
 
@@ -16,6 +23,7 @@ __all__ = [
     "StatsFilters",
     "TrendRow",
     "dispute_statistics",
+    "dispute_statistics_page",
     "disputes_for_statistics",
     "pareto",
     "root_cause_pareto",

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections
 from django.db.models import CharField, DateField, F, Func, IntegerField, Max, Min, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from ..abuse.features import DaysBetween
 from ..models import Category, Dispute, ReasonCode, RootCause
 from .filters import StatsFilters, disputes_for_statistics
 from .local_date import LocalDate
-from .sql import grouped_figures
+from .ranked import ranked_figures
+from .sql import every_grouping_figures, grouped_figures
 
 CENT = Decimal("0.01")
 NONE_KEY = 0  # the group of disputes without a category, code, department or cause
@@ -97,6 +99,9 @@ class Statistics:
     as_of: dt.date
     total: GroupStats
     rows: list[GroupStats]
+    count: int | None = None  # groups in all, when a page of them was asked for
+    limit: int | None = None
+    offset: int = 0
 
 
 def _resolved_on():
@@ -113,7 +118,9 @@ def _resolved_on():
     return Coalesce("resolved_on", converted, output_field=DateField())
 
 
-def _inner(queryset, key):
+def _inner(queryset, keys: dict):
+    """The disputes' values the statements read: the group keys (``keys``: name ->
+    expression), then the figures' inputs."""
     resolved_on = _resolved_on()
     if isinstance(resolved_on, F):
         days = F("resolution_days")
@@ -122,7 +129,7 @@ def _inner(queryset, key):
             "resolution_days", DaysBetween(resolved_on, F("raised_on")), output_field=IntegerField()
         )
     return queryset.values(
-        g=key,
+        **keys,
         s_amount=F("disputed_total"),
         s_raised=F("raised_on"),
         s_target=F("target_date"),
@@ -185,29 +192,106 @@ def _empty_total() -> GroupStats:
     return GroupStats(NONE_KEY, "", 0, Decimal("0.00"), 0, None, None, 0, 0, 0, 0, Decimal("0.00"))
 
 
-def grouped_statistics(
-    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
-) -> tuple[GroupStats, list[GroupStats]]:
-    """The total and the figures per group over an already scoped queryset of disputes, in
-    one statement. Rows come by amount, largest first (by month: in order); ``limit`` keeps
-    the largest."""
-    total, raw = grouped_figures(
-        _inner(queryset, _key_expression(group_by)),
-        as_of=as_of,
-        grouped=group_by is not None,
-        limit=limit,
-    )
-    labels = _labels(group_by, [r[0] for r in raw])
-    rows = [_row(r, labels.get(r[0], str(r[0]))) for r in raw]
+def _rows(group_by: str | None, raw: list, labels: dict | None = None) -> list[GroupStats]:
+    if labels is None:
+        labels = _labels(group_by, [r[0] for r in raw])
+    rows = [_row(r, labels.get(r[0]) or str(r[0])) for r in raw]
     if group_by == "month":
         rows.sort(key=lambda r: r.key)
     else:
         rows.sort(key=lambda r: (-r.amount, -r.count, r.label))
+    return rows
+
+
+def _total(total) -> GroupStats:
     if total:
-        total = _row((NONE_KEY, *total[1:]), _("Total"))
-    else:
-        total = replace(_empty_total(), label=_("Total"))
+        return _row((NONE_KEY, *total[1:]), _("Total"))
+    return replace(_empty_total(), label=_("Total"))
+
+
+def _customer_label(connection) -> tuple[str, str]:
+    """The customers' table and their label ("name (code)", as ``_labels``) in SQL."""
+    name, code = (connection.ops.quote_name(c) for c in ("name", "code"))
+    label = f"labelled.{name} || ' (' || labelled.{code} || ')'"
+    return connection.ops.quote_name(Customer._meta.db_table), label
+
+
+def grouped_page(
+    *,
+    queryset,
+    group_by: str | None,
+    as_of: dt.date,
+    limit: int | None = None,
+    offset: int = 0,
+    counted: bool = True,
+) -> tuple[GroupStats, list[GroupStats], int]:
+    """The total, the figures per group over an already scoped queryset of disputes, and the
+    number of groups, in one statement. Rows come by amount, largest first (by month: in
+    order); ``limit`` keeps the largest (from ``offset``). The customers (many groups) come
+    ranked in SQL with their percentiles and labels (``ranked``; ``counted=False`` spares
+    counting them), every other grouping (a dozen groups) from its counts per group and number
+    of days (``sql``), sliced here."""
+    inner = _inner(queryset, {"g": _key_expression(group_by)})
+    if group_by == "customer":
+        connection = connections[queryset.db]
+        total, raw, count, labels = ranked_figures(
+            inner,
+            as_of=as_of,
+            label=_customer_label(connection),
+            limit=limit,
+            offset=offset,
+            counted=counted,
+        )
+        return _total(total), _rows(group_by, raw, labels), count
+    total, raw = grouped_figures(inner, as_of=as_of, grouped=group_by is not None)
+    rows = _rows(group_by, raw)
+    if limit is not None:
+        if group_by == "month":  # the largest months, in their order
+            kept = sorted(rows, key=lambda r: (-r.amount, -r.count, r.label))[offset:][:limit]
+            rows = [r for r in rows if r in kept]
+        else:
+            rows = rows[offset : offset + limit]
+    elif offset:
+        rows = rows[offset:]
+    return _total(total), rows, len(raw)
+
+
+def grouped_statistics(
+    *, queryset, group_by: str | None, as_of: dt.date, limit: int | None = None
+) -> tuple[GroupStats, list[GroupStats]]:
+    """The total and the figures per group; ``limit`` keeps the largest groups, and one more
+    so the caller knows there are more."""
+    total, rows, _count = grouped_page(
+        queryset=queryset,
+        group_by=group_by,
+        as_of=as_of,
+        limit=None if limit is None else limit + 1,
+        counted=False,
+    )
     return total, rows
+
+
+# The groupings ``every_grouping_statistics`` reads together; the last one (many groups) is
+# kept to its largest groups.
+ONE_PASS = ("category", "reason_code", "department", "root_cause", "month", "customer")
+
+
+def every_grouping_statistics(
+    *, user, filters: StatsFilters, limit: int
+) -> tuple[GroupStats, dict[str, list[GroupStats]]]:
+    """The total and the rows of every grouping (``GROUPS``, in its order), as
+    ``dispute_statistics`` gives them one grouping at a time (the customers: the ``limit``
+    largest, and one more), from one read of the disputes (the insights page shows them all).
+    The per-day counts of each group are kept, so the percentiles are the same."""
+    as_of = filters.as_of or today()
+    queryset = disputes_for_statistics(user=user, filters=filters)
+    keys = {f"k{i}": _key_expression(group_by) for i, group_by in enumerate(ONE_PASS)}
+    found = every_grouping_figures(
+        _inner(queryset, keys), as_of=as_of, keys=len(ONE_PASS), limit=limit
+    )
+    by_grouping = dict(zip(ONE_PASS, found, strict=True))
+    rows = {group_by: _rows(group_by, by_grouping[group_by][1]) for group_by in GROUPS}
+    return _total(found[0][0]), rows
 
 
 def dispute_statistics(
@@ -222,3 +306,34 @@ def dispute_statistics(
     queryset = disputes_for_statistics(user=user, filters=filters)
     total, rows = grouped_statistics(queryset=queryset, group_by=group_by, as_of=as_of, limit=limit)
     return Statistics(group_by=group_by, filters=filters, as_of=as_of, total=total, rows=rows)
+
+
+def dispute_statistics_page(
+    *, user, group_by: str | None, filters: StatsFilters, limit: int, offset: int = 0
+) -> Statistics:
+    """As ``dispute_statistics``, one page of the groups: the ``limit`` groups from ``offset``
+    in their order (by amount, largest first; by month: the months in order), with the number
+    of groups in all (``count``). The API pages the 60,000 customers this way."""
+    if group_by is not None and group_by not in GROUPS:
+        raise ValueError(f"Unknown grouping {group_by!r}.")
+    as_of = filters.as_of or today()
+    queryset = disputes_for_statistics(user=user, filters=filters)
+    if group_by == "month":  # a few rows, in the order of the months
+        total, rows, count = grouped_page(queryset=queryset, group_by=group_by, as_of=as_of)
+        rows = rows[offset : offset + limit]
+    else:
+        total, rows, count = grouped_page(
+            queryset=queryset, group_by=group_by, as_of=as_of, limit=limit, offset=offset
+        )
+    if group_by is None:
+        count = 0
+    return Statistics(
+        group_by=group_by,
+        filters=filters,
+        as_of=as_of,
+        total=total,
+        rows=rows,
+        count=count,
+        limit=limit,
+        offset=offset,
+    )

@@ -4,9 +4,10 @@ The ORM builds the scoped, filtered set of disputes (one row per dispute: the gr
 amount, the dates, the days to resolve); this module wraps it in one statement that counts the
 disputes per group and per number of days to resolve (``x``: a few hundred rows per group at
 most, since a resolution time is a whole number of days over a short range), then reads from
-those counts, in SQL, the figures per group (the largest ones only when the caller asks for a
-``limit``), the total, and the counts per number of days the percentiles need. One pass over
-the disputes in all.
+those counts, in SQL, the figures per group, the total, and the counts per number of days the
+percentiles need. One pass over the disputes in all. Groupings of many groups (the customers)
+and pages of groups are ranked in SQL instead, percentiles included (``ranked.py``); the
+insights page reads every grouping from one pass (``every_grouping_figures``).
 
 Percentiles of the resolution time are continuous (linear interpolation between the two nearest
 ranks, as PostgreSQL's ``percentile_cont``), computed here from the counts per number of days:
@@ -18,7 +19,7 @@ a local date per row; the stored ``resolved_on`` and ``resolution_days`` replace
 
 import datetime as dt
 
-from django.db import connections
+from django.db import connections, transaction
 
 # p in hundredths: 50 = median, 90 = 90th percentile.
 PERCENTILES = (50, 90)
@@ -29,6 +30,7 @@ SUMS = (
     "SUM(with_target) AS with_target, SUM(on_time) AS on_time, SUM(judged) AS judged, "
     "SUM(founded) AS founded, SUM(cash_days) AS cash_days"
 )
+WORK_MEM = "32MB"  # PostgreSQL's memory for the one-pass grouping sets (every_grouping_figures)
 FIGURES = "n, amount, resolved, with_target, on_time, judged, founded, cash_days"
 
 
@@ -103,44 +105,110 @@ def _statement(connection, inner: str, *, grouped: bool) -> str:
     return f"WITH {counted} " + " UNION ALL ".join(parts)
 
 
-def _largest_statement(connection, inner: str, *, limit: int) -> str:
-    """The same rows for the ``limit`` groups of largest amount (and one more, to tell the
-    caller there are more) among many (60,000 customers): those groups straight from the
-    disputes, the per-day counts for them only, the total from the counts per number of days.
-    Counting every (group, days) pair first, as ``_statement`` does, is a second aggregate as
-    large as the first when most groups hold one or two disputes. Params: the inner's, then
-    the as-of date twice."""
+def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) -> str:
+    """Rows (k0, ..., k<keys - 1>, d, figures): the figures per key of one grouping and number
+    of days to resolve ``d``, every other key NULL, for each of the first ``keys - 1`` keys
+    (a few groups each), and for the ``limit`` (and one more) groups of largest amount of the
+    last key (the customers), all from one read of the disputes (``base``). The disputes are
+    first counted per combination of the small groupings' keys and days (``fine``: 28,000
+    rows for 100k disputes), which each grouping then sums: PostgreSQL in one pass with
+    GROUPING SETS, SQLite, which has none, once per grouping. Params: the inner's, then the
+    as-of date twice."""
     sums = _row_sums(connection)
+    columns = [f"k{i}" for i in range(keys)]
+    small, largest = columns[:-1], columns[-1]
     keep = int(limit) + 1
-    return (
-        f"WITH base AS ({inner}), "  # noqa: S608
-        f"groups AS (SELECT g, {sums} FROM base GROUP BY g "
-        f"ORDER BY amount DESC, n DESC, g LIMIT {keep}), "
-        f"per_day AS (SELECT s_days AS d, {sums} FROM base GROUP BY s_days) "
-        f"SELECT 0, g, NULL, {FIGURES} FROM groups UNION ALL "
-        f"SELECT 2, g, s_days, COUNT(*), {NO_FIGURES} FROM base "
-        "WHERE s_days IS NOT NULL AND g IN (SELECT g FROM groups) GROUP BY g, s_days UNION ALL "
-        f"SELECT 1, NULL, NULL, {SUMS} FROM per_day UNION ALL "
-        f"SELECT 3, NULL, d, n, {NO_FIGURES} FROM per_day WHERE d IS NOT NULL"
+    materialized = "" if connection.vendor == "postgresql" else "MATERIALIZED "
+    fine = (
+        f"fine AS (SELECT {', '.join(small)}, s_days, {sums} FROM base "  # noqa: S608
+        f"GROUP BY {', '.join(small)}, s_days)"
     )
+    if connection.vendor == "postgresql":
+        sets = ", ".join(f"({column}, s_days)" for column in small)
+        parts = [
+            f"SELECT {', '.join(small)}, NULL AS {largest}, s_days AS d, {SUMS} "  # noqa: S608
+            f"FROM fine GROUP BY GROUPING SETS ({sets})"
+        ]
+    else:
+        parts = []
+        for column in small:
+            picked = ", ".join(c if c == column else "NULL" for c in columns)
+            parts.append(
+                f"SELECT {picked}, s_days, {SUMS} FROM fine GROUP BY {column}, s_days"  # noqa: S608
+            )
+    nulls = ", ".join("NULL" for _c in small)
+    top = (
+        f"top AS (SELECT {largest} AS g FROM base GROUP BY {largest} "  # noqa: S608
+        f"ORDER BY SUM(s_amount) DESC, COUNT(*) DESC, {largest} LIMIT {keep})"
+    )
+    parts.append(
+        f"SELECT {nulls}, {largest}, s_days, {sums} FROM base "  # noqa: S608
+        f"WHERE {largest} IN (SELECT g FROM top) GROUP BY {largest}, s_days"
+    )
+    return f"WITH base AS {materialized}({inner}), {fine}, {top} " + " UNION ALL ".join(parts)
 
 
-def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | None = None):
+def every_grouping_figures(queryset, *, as_of: dt.date, keys: int, limit: int) -> list[tuple]:
+    """The figures of several groupings from one read of ``queryset``, whose values are the
+    keys ``k0`` ... (never NULL; the last one kept to its ``limit`` groups of largest amount,
+    and one more) and the ``s_*`` of ``grouped_figures``. Returns, per key, (total, groups) as
+    ``grouped_figures`` does (the total over every dispute, the same for every key but the
+    last, whose total covers its largest groups only)."""
+    connection = connections[queryset.db]
+    inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
+    statement = _every_grouping_statement(connection, inner, keys, limit=limit)
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        if postgresql:
+            # The grouping sets hash in one pass when their tables fit in memory (6 MB for
+            # 100k disputes); under the default 4 MB PostgreSQL sorts the disputes to disk
+            # once per grouping instead, twice as slow. For this transaction only.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(statement, [*params, day, day])
+        rows = cursor.fetchall()
+    width = len(FIGURES.split(", "))
+    figures = [{} for _k in range(keys)]
+    counts = [{} for _k in range(keys)]
+    totals = [[0] * width for _k in range(keys)]
+    total_counts = [{} for _k in range(keys)]
+    for row in rows:
+        index = next(i for i in range(keys) if row[i] is not None)
+        key, d, values = row[index], row[keys], row[keys + 1 :]
+        summed = figures[index].get(key)
+        if summed is None:
+            figures[index][key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                summed[i] += value or 0
+        total = totals[index]
+        for i, value in enumerate(values):
+            total[i] += value or 0
+        if d is not None:
+            counts[index].setdefault(key, []).append((d, values[0]))
+            total_counts[index][d] = total_counts[index].get(d, 0) + values[0]
+    result = []
+    for index in range(keys):
+        groups = {(0, key): values for key, values in figures[index].items()}
+        groups[(1, None)] = totals[index]
+        pairs = {(0, key): found for key, found in counts[index].items()}
+        pairs[(1, None)] = list(total_counts[index].items())
+        result.append(_with_percentiles(groups, pairs))
+    return result
+
+
+def grouped_figures(queryset, *, as_of: dt.date, grouped: bool):
     """Run the statistics over ``queryset``, whose values are ``g`` (the group key, never
     NULL), ``s_amount``, ``s_raised``, ``s_target``, ``s_resolved`` (the local date of
     resolution), ``s_days`` (days from raised to resolved) and ``s_founded``. Returns (total,
     groups): tuples of key, count, amount, resolved, resolved with a target date, resolved by
-    it, judged (founded or not), founded, cash-days, p50, p90. ``limit`` keeps the groups of
-    largest amount (and one more, so the caller knows whether there were more)."""
+    it, judged (founded or not), founded, cash-days, p50, p90. Every group: for the largest
+    only, or groups by the thousand, ``ranked.ranked_figures``."""
     connection = connections[queryset.db]
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    if grouped and limit is not None:
-        statement = _largest_statement(connection, inner, limit=limit)
-        params = [*params, day, day]
-    else:
-        statement = _statement(connection, inner, grouped=grouped)
-        params = [day, *params]  # the as-of date comes first, in ``x``
+    statement = _statement(connection, inner, grouped=grouped)
+    params = [day, *params]  # the as-of date comes first, in ``x``
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
@@ -150,6 +218,12 @@ def grouped_figures(queryset, *, as_of: dt.date, grouped: bool, limit: int | Non
             figures[(t, g if t == 0 else None)] = values
         else:
             counts.setdefault((t - 2, g if t == 2 else None), []).append((d, values[0]))
+    return _with_percentiles(figures, counts)
+
+
+def _with_percentiles(figures: dict, counts: dict):
+    """(total, groups) from the figures per (0, key) of a group or (1, None) of the total,
+    and their (days, how many) pairs, with the percentiles."""
     result = {}
     none = (None,) * len(PERCENTILES)
     for key, values in figures.items():

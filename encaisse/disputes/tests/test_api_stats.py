@@ -67,6 +67,24 @@ def test_it_returns_grouped_statistics(client, collector):
     assert filtered.json()["total"]["count"] == 2
 
 
+def test_it_pages_the_groups_largest_amount_first_with_their_count(client, collector):
+    stats_fixture.build(collector)
+    url = f"{STATS}?group_by=customer&limit=1"
+    first = client.get(url, **bearer(collector)).json()
+    assert (first["count"], first["limit"], first["offset"]) == (2, 1, 0)
+    assert [(r["label"], r["amount"]) for r in first["rows"]] == [("Dupont SA (C1)", "2000.00")]
+    second = client.get(f"{url}&offset=1", **bearer(collector)).json()
+    assert [(r["label"], r["p90_days"]) for r in second["rows"]] == [("Martin SARL (C2)", 5.7)]
+    assert second["total"]["count"] == 7  # the total covers every group, whatever the page
+    beyond = client.get(f"{url}&offset=2", **bearer(collector)).json()
+    assert (beyond["rows"], beyond["count"]) == ([], 2)
+    months = client.get(f"{STATS}?group_by=month", **bearer(collector)).json()
+    assert (months["count"], [r["key"] for r in months["rows"]]) == (1, ["2026-03"])
+    assert client.get(STATS, **bearer(collector)).json()["count"] == 0
+    for bad in ("limit=0", "limit=1001", "offset=-1"):
+        assert client.get(f"{STATS}?{bad}", **bearer(collector)).status_code == 422, bad
+
+
 def test_it_returns_the_pareto_and_the_trend(client, collector):
     stats_fixture.build(collector)
     pareto = client.get(f"{STATS}/pareto?by=count", **bearer(collector)).json()
@@ -165,6 +183,7 @@ def test_the_endpoints_are_in_the_openapi_document(client, collector):
     assert {"get", "patch"} <= set(paths["/api/v1/disputes/preventive-actions/{action_id}"])
     params = {p["name"] for p in paths["/api/v1/disputes/statistics"]["get"]["parameters"]}
     assert {"group_by", "raised_from", "raised_to", "segment", "department"} <= params
+    assert {"limit", "offset"} <= params
     assert cause("billing-error")  # the codification is there for the examples
 
 
