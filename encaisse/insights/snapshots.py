@@ -42,7 +42,14 @@ from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 
-from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState, SnapshotStep
+from .models import (
+    SnapshotDay,
+    SnapshotDelay,
+    SnapshotForecast,
+    SnapshotMonth,
+    SnapshotState,
+    SnapshotStep,
+)
 
 MONTHS = 36  # the 24 months of the count-back method behind each of the 12 month ends
 GROUP_COLUMNS = {"segment": "segment_id", "collector": "collector_id"}
@@ -191,6 +198,11 @@ def lateness(start: dt.date, end: dt.date, *, scope, group: str | None) -> dict:
     return dict(result)
 
 
+def forecast_figures(*, scope) -> list[tuple]:
+    """``(expected date, amount)`` of the stored forecast of the day's open invoices."""
+    return list(_scoped(SnapshotForecast.objects.all(), scope).values_list("expected_on", "amount"))
+
+
 # Building --------------------------------------------------------------------------------------
 
 SEGMENT, COLLECTOR = "customer__segment_id", "customer__collector_id"
@@ -337,6 +349,26 @@ def _delays(day: dt.date) -> None:
         cursor.execute(f"INSERT INTO insights_snapshotdelay (customer_id, days) {select}", params)  # noqa: S608
 
 
+def _forecast(day: dt.date) -> None:
+    """The open invoices of ``day`` by the date the cash forecast expects them, per (segment,
+    collector): a few thousand rows instead of every open invoice."""
+    from .forecast import forecast_snapshot_rows
+
+    SnapshotForecast.objects.all().delete()
+    SnapshotForecast.objects.bulk_create(
+        (
+            SnapshotForecast(
+                segment_id=segment_id,
+                collector_id=collector_id,
+                expected_on=expected_on,
+                amount=amount,
+            )
+            for segment_id, collector_id, expected_on, amount in forecast_snapshot_rows(day)
+        ),
+        batch_size=2000,
+    )
+
+
 @transaction.atomic
 def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
@@ -371,6 +403,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
     SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
     _delays(today())
+    _forecast(today())
     _steps(first)
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,

@@ -13,7 +13,7 @@ from encaisse.core.exports import DATE, INTEGER, MONEY, Column
 from encaisse.core.money import format_amount
 from encaisse.disputes.choices import ACTIVE_STATUSES
 from encaisse.disputes.selectors import disputes_visible_to
-from encaisse.dunning.worklist import default_collector_filter, worklist, worklist_counts
+from encaisse.dunning.worklist import default_collector_filter, worklist_summary
 
 from .charts import Series, bar_chart, line_chart
 from .collectors import collector_activity, collector_total
@@ -247,7 +247,7 @@ def revenue_chart(points, chart_id="revenue-chart"):
 
 def _work(*, user, as_of: dt.date, scope: Scope, department: str | None = None) -> dict:
     collector = str(scope.collector_id) if scope.collector_id else default_collector_filter(user)
-    counts = worklist_counts(worklist(user=user, collector=collector, as_of=as_of))
+    counts = worklist_summary(user=user, collector=collector, as_of=as_of)
     disputes = disputes_visible_to(user).filter(
         status__in=ACTIVE_STATUSES, target_date__lte=as_of, **scope.customer_lookups()
     )
