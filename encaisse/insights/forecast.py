@@ -214,9 +214,10 @@ _GROUPED_TOUCHED = """touched AS (
         )""".format(cents=CENTS.format("i.open_amount"), open_=InvoiceStatus.OPEN)  # noqa: S608
 
 
-def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> list[tuple]:
+def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> tuple:
     """The open invoices in one statement, grouped by (customer's whole days late, due date):
-    ``(customer id or None, days late, due date, amount, amount before disputes)``. The
+    ``(customer id or None, days late, due date, amount, amount before disputes)``, and what
+    active disputes contest on open invoices (the total shown apart). The
     disputed part of each (customer, due date) group is taken off in SQL; customers with an
     open promise keep their groups apart (customer id set), so that what their promises take
     can be taken off in Python.
@@ -272,6 +273,8 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> l
         LEFT JOIN disputed ds ON ds.customer_id = g.customer_id AND ds.due_date = g.due_date
         LEFT JOIN promised p ON p.customer_id = g.customer_id
         GROUP BY p.customer_id, COALESCE(y.days, 0), g.due_date
+        UNION ALL
+        SELECT NULL, NULL, NULL, SUM(cents), NULL FROM disputed
     """  # noqa: S608
     params = [*delay_params, *scope_params, *scope_params, _db_date(as_of)]
     if not touched:
@@ -281,10 +284,14 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> l
             # Compiling this statement costs PostgreSQL more than running it (0.6 s measured).
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
-        return [
-            (customer_id, int(days), _as_date(due_date), *(Decimal(v).scaleb(-2) for v in sums))
-            for customer_id, days, due_date, *sums in cursor.fetchall()
-        ]
+        rows = cursor.fetchall()
+    # The last row is the disputed total: what the disputed CTE holds (its own statement read
+    # the 30k active disputes' lines a second time, 0.13 s of CPU on SQLite).
+    *rows, (*_none, disputed, _before) = rows
+    return [
+        (customer_id, int(days), _as_date(due_date), *(Decimal(v).scaleb(-2) for v in sums))
+        for customer_id, days, due_date, *sums in rows
+    ], Decimal(disputed or 0).scaleb(-2).quantize(Decimal("0.01"))
 
 
 def _db_date(value: dt.date):
@@ -293,26 +300,6 @@ def _db_date(value: dt.date):
 
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _disputed_total(scope: Scope) -> Decimal:
-    """What active disputes contest on open invoices: one sum in whole cents (the lines'
-    amounts have two decimals), not one row per (customer, due date) read into Python."""
-    statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
-    hint = " INDEXED BY dispute_deadline_idx" if connection.vendor == "sqlite" else ""
-    scope_i, scope_params = _scope_sql(scope, "i")
-    # Fragments are constants; values are parameters.
-    sql = f"""
-        SELECT SUM({CENTS.format("di.disputed_amount")})
-        FROM disputes_dispute d{hint}
-        CROSS JOIN disputes_disputedinvoice di
-        CROSS JOIN receivables_invoice i
-        WHERE d.status IN ({statuses}) AND di.dispute_id = d.id AND i.id = di.invoice_id
-          AND i.status = '{InvoiceStatus.OPEN}'{scope_i}
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, scope_params)
-        return Decimal(cursor.fetchone()[0] or 0).scaleb(-2).quantize(Decimal("0.01"))
 
 
 def horizon_day(day: dt.date, *, as_of: dt.date, weeks: int = WEEKS) -> dt.date:
@@ -355,8 +342,8 @@ def cash_forecast(
     *, as_of: dt.date | None = None, scope: Scope | None = None, weeks: int = WEEKS
 ) -> Forecast:
     """The forecast of the whole ledger or of a scope, as of a date (today by default): one
-    grouped statement over the open invoices (``_grouped``), one over the disputed lines, the
-    open promises' lines; the weeks are spread by ``forecast_weeks``.
+    grouped statement over the open invoices and the disputed lines (``_grouped``), the open
+    promises' lines; the weeks are spread by ``forecast_weeks``.
 
     On the day the snapshots were built, while they hold, the open invoices come from the
     stored forecast (``SnapshotForecast``, by expected date) and only the customers an active
@@ -372,9 +359,8 @@ def cash_forecast(
     if stored:
         for day, amount in snapshots.forecast_figures(scope=scope):
             expected[day] += amount
-    for customer_id, days, due_date, total, before in _grouped(
-        as_of, scope, snapshot, touched=stored
-    ):
+    rows, disputed = _grouped(as_of, scope, snapshot, touched=stored)
+    for customer_id, days, due_date, total, before in rows:
         day = due_date + dt.timedelta(days=max(days, 0))
         if stored:
             day = horizon_day(day, as_of=as_of)
@@ -392,5 +378,5 @@ def cash_forecast(
         delays=delays,
         as_of=as_of,
         weeks=weeks,
-        disputed=_disputed_total(scope),
+        disputed=disputed,
     )

@@ -130,6 +130,21 @@ class SnapshotForecast(models.Model):
         return f"{self.expected_on} {self.segment_id}/{self.collector_id}"
 
 
+class SnapshotPosition(models.Model):
+    """The open documents of the customers of a (segment, collector) pair on the day the
+    snapshots were built: their open amount and the part of it overdue that day (the position
+    the pages of that day read instead of every open document; the unallocated cash is read
+    live)."""
+
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    open = models.DecimalField(**AMOUNT)
+    overdue = models.DecimalField(**AMOUNT)
+
+    def __str__(self):
+        return f"{self.segment_id}/{self.collector_id}: {self.open}"
+
+
 class SnapshotState(models.Model):
     """One row: which months the snapshots cover and what the ledger held when they were built
     (the largest ids and the customers' assignment), so a reader knows whether they still

@@ -1,11 +1,13 @@
-"""The stored cash forecast: on the day the snapshots were built, the forecast read from them
-(and corrected live for the customers a dispute or a promise touches) is the live forecast, to
-the cent, before and after a dispute is opened or a promise recorded."""
+"""The figures of the day stored with the snapshots: on the day they were built, the cash
+forecast read from them (corrected live for the customers a dispute or a promise touches) is
+the live forecast, to the cent, before and after a dispute is opened or a promise recorded; the
+position read from them is the live position."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from encaisse.core.dates import today
 from encaisse.customers.models import Segment
@@ -13,8 +15,9 @@ from encaisse.disputes.tests.factories import open_dispute
 from encaisse.dunning.choices import Channel
 from encaisse.dunning.models import PromiseInvoice, PromiseToPay
 from encaisse.insights.forecast import cash_forecast
-from encaisse.insights.models import SnapshotForecast, SnapshotState
+from encaisse.insights.models import SnapshotForecast, SnapshotPosition, SnapshotState
 from encaisse.insights.queries import Scope
+from encaisse.insights.selectors import kpis
 from encaisse.insights.snapshots import fresh_state, snapshots_build
 from encaisse.receivables.choices import InvoiceStatus
 from encaisse.receivables.tests.factories import make_customer, make_invoice
@@ -122,3 +125,15 @@ def test_it_stays_live_when_a_dispute_or_a_promise_follows_the_build(collector):
     stored = cash_forecast()
     assert stored == _live()
     assert stored.disputed == Decimal("2350.10")
+
+
+def test_it_reads_the_position_of_the_day_from_the_snapshots(collector):
+    ledger = _ledger(collector)
+    live = kpis()
+    snapshots_build()
+    assert kpis() == live
+    SnapshotPosition.objects.filter(segment_id=ledger["segment"].pk).update(
+        open=F("open") + Decimal("10.00")
+    )
+    assert kpis().receivables == live.receivables + Decimal("10.00")
+    assert kpis(as_of=today() - dt.timedelta(days=1)).receivables != kpis().receivables
