@@ -232,6 +232,8 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> t
     # A positive open amount is an invoice's (a credit note's is negative, a constraint says
     # so): the open invoices are read from the covering index of open documents alone.
     hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    # The open promises' invoices looked up one by one (a scalar subquery per line): joined,
+    # PostgreSQL hashed them against a scan of every invoice (0.28 s instead of 0.08 s).
     # The disputed lines from the active disputes' partial index (the statuses are literals so
     # that SQLite can prove it applies; CROSS JOIN keeps SQLite to that order).
     disputes_hint = " INDEXED BY dispute_deadline_idx" if connection.vendor == "sqlite" else ""
@@ -256,12 +258,14 @@ def _grouped(as_of: dt.date, scope: Scope, snapshot=None, *, touched=False) -> t
             GROUP BY i.customer_id, i.due_date
         ),
         promised AS (
-            SELECT DISTINCT i.customer_id
-            FROM dunning_promiseinvoice pi
-            JOIN dunning_promisetopay p ON p.id = pi.promise_id
-            JOIN receivables_invoice i ON i.id = pi.invoice_id
-            WHERE p.status = '{PromiseStatus.OPEN}' AND i.status = '{open_}'
-              AND i.open_amount > 0{scope_i}
+            SELECT DISTINCT customer_id FROM (
+                SELECT (SELECT i.customer_id FROM receivables_invoice i
+                        WHERE i.id = pi.invoice_id AND i.status = '{open_}'
+                          AND i.open_amount > 0{scope_i}) AS customer_id
+                FROM dunning_promisetopay p
+                JOIN dunning_promiseinvoice pi ON pi.promise_id = p.id
+                WHERE p.status = '{PromiseStatus.OPEN}'
+            ) lines WHERE customer_id IS NOT NULL
         ),
         {grouped}
         SELECT p.customer_id, COALESCE(y.days, 0), g.due_date,
