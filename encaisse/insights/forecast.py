@@ -118,9 +118,52 @@ def _whole_days(value: Decimal | None) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _promise_lines_postgresql(scope: Scope) -> list[tuple]:
+    """The open promises' lines on PostgreSQL, each invoice looked up by its id (a LATERAL
+    subquery that ``OFFSET 0`` keeps apart): joined, PostgreSQL hashed the 10k lines against a
+    scan of every invoice (0.3-0.4 s instead of 0.05 s measured)."""
+    scope_i, scope_params = _scope_sql(scope, "i")
+    # Fragments are constants; values are parameters.
+    sql = f"""
+        SELECT pi.promise_id, p.amount, p.promised_on, i.customer_id, i.due_date, i.open_amount
+        FROM dunning_promisetopay p
+        JOIN dunning_promiseinvoice pi ON pi.promise_id = p.id
+        CROSS JOIN LATERAL (
+            SELECT i.customer_id, i.due_date, i.open_amount FROM receivables_invoice i
+            WHERE i.id = pi.invoice_id AND i.status = '{InvoiceStatus.OPEN}'
+              AND i.kind = '{InvoiceKind.INVOICE}' AND i.open_amount > 0{scope_i}
+            OFFSET 0
+        ) i
+        WHERE p.status = '{PromiseStatus.OPEN}'
+        ORDER BY pi.promise_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, scope_params)
+        return cursor.fetchall()
+
+
 def _promised_items(scope: Scope) -> tuple[list[OpenItem], dict]:
     """Items of open promises, and what they take from each (customer, due date) group."""
-    lines = (
+    if connection.vendor == "postgresql":
+        lines = _promise_lines_postgresql(scope)
+    else:
+        lines = _promise_lines(scope)
+    promises: dict = defaultdict(list)
+    for promise_id, amount, promised_on, customer_id, due_date, open_amount in lines:
+        promises[(promise_id, amount, promised_on)].append((customer_id, due_date, open_amount))
+    items, taken = [], defaultdict(lambda: ZERO)
+    for (_pk, amount, promised_on), invoices in promises.items():
+        total = sum((open_amount for *_rest, open_amount in invoices), ZERO)
+        ratio = min(Decimal(1), amount / total) if total > 0 else Decimal(0)
+        for customer_id, due_date, open_amount in invoices:
+            covered = (open_amount * ratio).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            items.append(OpenItem(customer_id, due_date, covered, promised_on))
+            taken[(customer_id, due_date)] += covered
+    return items, taken
+
+
+def _promise_lines(scope: Scope):
+    return (
         PromiseInvoice.objects.filter(
             promise__status=PromiseStatus.OPEN,
             invoice__status=InvoiceStatus.OPEN,
@@ -138,18 +181,6 @@ def _promised_items(scope: Scope) -> tuple[list[OpenItem], dict]:
         )
         .order_by("promise_id")
     )
-    promises: dict = defaultdict(list)
-    for promise_id, amount, promised_on, customer_id, due_date, open_amount in lines:
-        promises[(promise_id, amount, promised_on)].append((customer_id, due_date, open_amount))
-    items, taken = [], defaultdict(lambda: ZERO)
-    for (_pk, amount, promised_on), invoices in promises.items():
-        total = sum((open_amount for *_rest, open_amount in invoices), ZERO)
-        ratio = min(Decimal(1), amount / total) if total > 0 else Decimal(0)
-        for customer_id, due_date, open_amount in invoices:
-            covered = (open_amount * ratio).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            items.append(OpenItem(customer_id, due_date, covered, promised_on))
-            taken[(customer_id, due_date)] += covered
-    return items, taken
 
 
 def _days_late_sql() -> str:
