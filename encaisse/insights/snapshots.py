@@ -6,8 +6,12 @@ Three tables (``models.py``): ``SnapshotMonth`` (revenue issued in the month, re
 last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount and amount × days
 late, for the 365-day average days late, whose window rarely starts on the 1st) and
 ``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
-What is computed live: the current month's revenue (an index range) and the open position on
-the date (the covering index of open invoices), once per request.
+For the day of the build, also: each customer's days late (``SnapshotDelay``), the open
+documents per (segment, collector) (``SnapshotPosition``: the position of that day) and the
+open invoices by the date the cash forecast expects them (``SnapshotForecast``; the forecast
+reads the customers a dispute or a promise touches live). What is computed live: the current
+month's revenue (an index range), the open position on another date (the covering index of
+open invoices) and the unallocated cash, once per request.
 
 They are built by ``snapshots_build`` (``encaisse insights snapshot [--rebuild]``, the worker's
 ``insights-snapshots`` job) for the ``MONTHS`` months before the current one, from a handful of
