@@ -13,7 +13,17 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -75,24 +85,45 @@ def priority_score(*, amount: Decimal, days_late: int, risk: Decimal) -> Decimal
     return (amount * max(days_late, 1) * risk).quantize(Decimal("0.01"))
 
 
+# Constants only: the statuses of action_todo_idx's condition.
+_PENDING = RawSQL(
+    f'"{Action._meta.db_table}"."status" IN '
+    f"('{ActionStatus.PLANNED}', '{ActionStatus.AWAITING_APPROVAL}')",
+    [],
+    output_field=BooleanField(),
+)
+
+
+def _to_do(*, user, collector: str, as_of: dt.date) -> QuerySet:
+    """Calls to make and actions awaiting approval due by ``as_of``, for ``collector``.
+
+    The pending statuses are a condition of their own, written as literals: that is the
+    condition of the partial index of pending actions (``action_todo_idx``), so that SQLite can
+    prove the index applies and read the pending actions alone instead of the done ones, nearly
+    all of them (2M done for a handful pending: docs/benchmarks.md). With the statuses as
+    parameters its planner, whose statistics say one status holds every action, scanned them."""
+    actions = actions_visible(user).filter(
+        _PENDING,
+        Q(channel=Channel.CALL) | Q(status=ActionStatus.AWAITING_APPROVAL),
+        due_on__lte=as_of,
+    )
+    if collector == "mine":
+        return actions.filter(assigned_to=user)
+    if collector == "none":
+        return actions.filter(assigned_to__isnull=True)
+    if collector not in ("all", "", None):
+        try:
+            return actions.filter(assigned_to_id=int(collector))
+        except (TypeError, ValueError):
+            return actions.none()
+    return actions
+
+
 def worklist(*, user, collector: str = "all", as_of: dt.date | None = None) -> list[WorklistRow]:
     """Calls to make and actions awaiting approval due by ``as_of`` (today), for ``collector``
     ("all", "mine", "none" for unassigned, or a user id), most urgent first. Three queries."""
     as_of = as_of or today()
-    actions = actions_visible(user).filter(
-        Q(channel=Channel.CALL, status=ActionStatus.PLANNED)
-        | Q(status=ActionStatus.AWAITING_APPROVAL),
-        due_on__lte=as_of,
-    )
-    if collector == "mine":
-        actions = actions.filter(assigned_to=user)
-    elif collector == "none":
-        actions = actions.filter(assigned_to__isnull=True)
-    elif collector not in ("all", "", None):
-        try:
-            actions = actions.filter(assigned_to_id=int(collector))
-        except (TypeError, ValueError):
-            actions = actions.none()
+    actions = _to_do(user=user, collector=collector, as_of=as_of)
     broken = (
         PromiseToPay.objects.filter(
             customer=OuterRef("customer_id"),
@@ -136,11 +167,16 @@ def worklist(*, user, collector: str = "all", as_of: dt.date | None = None) -> l
     return rows
 
 
-def worklist_counts(rows: list[WorklistRow]) -> dict:
-    calls = [row for row in rows if row.action.channel == Channel.CALL]
-    return {
-        "calls": len(calls),
-        "calls_overdue": sum(1 for row in calls if row.overdue),
-        "approvals": sum(1 for row in rows if row.action.status == ActionStatus.AWAITING_APPROVAL),
-        "urgent": sum(1 for row in rows if row.urgent),
-    }
+def worklist_summary(*, user, collector: str = "all", as_of: dt.date | None = None) -> dict:
+    """How many calls to make (and how many of them overdue), actions awaiting approval and
+    urgent actions the worklist of ``collector`` holds on ``as_of``: all of them, not only the
+    ``MAX_ROWS`` it lists. One aggregate query (the dashboard's day's work, the worklist's
+    figures)."""
+    as_of = as_of or today()
+    urgent = Q(source=ActionSource.BROKEN_PROMISE) | Q(priority=Priority.HIGH)
+    return _to_do(user=user, collector=collector, as_of=as_of).aggregate(
+        calls=Count("pk", filter=Q(channel=Channel.CALL)),
+        calls_overdue=Count("pk", filter=Q(channel=Channel.CALL, due_on__lt=as_of)),
+        approvals=Count("pk", filter=Q(status=ActionStatus.AWAITING_APPROVAL)),
+        urgent=Count("pk", filter=urgent),
+    )

@@ -113,6 +113,38 @@ class SnapshotDelay(models.Model):
         return f"{self.customer_id}: {self.days}"
 
 
+class SnapshotForecast(models.Model):
+    """The open invoices of the customers of a (segment, collector) pair on the day the
+    snapshots were built, by the date the cash forecast expects them that day (due date pushed
+    back by the customer's days late): every date before that day is kept as the day before
+    it (late, date unknown), every date after the forecast's 13 weeks as the first day after
+    them. Disputes and promises to pay are not in it: the forecast corrects the groups they
+    touch live (``forecast.py``)."""
+
+    expected_on = models.DateField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    amount = models.DecimalField(**AMOUNT)
+
+    def __str__(self):
+        return f"{self.expected_on} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotPosition(models.Model):
+    """The open documents of the customers of a (segment, collector) pair on the day the
+    snapshots were built: their open amount and the part of it overdue that day (the position
+    the pages of that day read instead of every open document; the unallocated cash is read
+    live)."""
+
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    open = models.DecimalField(**AMOUNT)
+    overdue = models.DecimalField(**AMOUNT)
+
+    def __str__(self):
+        return f"{self.segment_id}/{self.collector_id}: {self.open}"
+
+
 class SnapshotState(models.Model):
     """One row: which months the snapshots cover and what the ledger held when they were built
     (the largest ids and the customers' assignment), so a reader knows whether they still

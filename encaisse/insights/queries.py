@@ -176,29 +176,43 @@ def _by_pair(rows, scope: Scope, group: str | None) -> dict:
     return result
 
 
+def open_documents(day: dt.date) -> list[tuple]:
+    """``(segment, collector, open, overdue open)`` of the open documents issued by ``day``,
+    from the covering index of open documents: the live position of ``_open_pairs``, and what
+    ``snapshots_build`` stores for its day."""
+    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
+    sql = f"""
+        SELECT c.segment_id, c.collector_id,
+               CAST(ROUND(SUM(i.open_amount) * 100) AS BIGINT),
+               CAST(ROUND(SUM(CASE WHEN i.due_date < %s THEN i.open_amount ELSE 0 END) * 100)
+                    AS BIGINT)
+        FROM receivables_invoice i{hint}
+        JOIN customers_customer c ON c.id = i.customer_id
+        WHERE i.status = '{InvoiceStatus.OPEN}' AND i.issue_date <= %s
+        GROUP BY c.segment_id, c.collector_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_db_date(day), _db_date(day)])
+        rows = cursor.fetchall()
+    return [(s, c, Decimal(t or 0).scaleb(-2), Decimal(o or 0).scaleb(-2)) for s, c, t, o in rows]
+
+
 def _open_pairs(day: dt.date) -> list[tuple]:
     """``(segment, collector, open, overdue open, cash, cash before)`` on ``day`` from today on,
-    per (segment, collector) of the whole ledger: the open documents from the covering index,
-    the unallocated cash. Once per request (``request_memo``)."""
+    per (segment, collector) of the whole ledger: the open documents from the covering index
+    (or, on the day the snapshots were built and while they hold, from them), the unallocated
+    cash. Once per request (``request_memo``)."""
 
     def compute():
-        hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
-        sql = f"""
-            SELECT c.segment_id, c.collector_id,
-                   CAST(ROUND(SUM(i.open_amount) * 100) AS BIGINT),
-                   CAST(ROUND(SUM(CASE WHEN i.due_date < %s THEN i.open_amount ELSE 0 END) * 100)
-                        AS BIGINT)
-            FROM receivables_invoice i{hint}
-            JOIN customers_customer c ON c.id = i.customer_id
-            WHERE i.status = '{InvoiceStatus.OPEN}' AND i.issue_date <= %s
-            GROUP BY c.segment_id, c.collector_id
-        """  # noqa: S608
+        snapshot = snapshots.fresh_state()
+        if snapshot is not None and snapshot.delays_on == day:
+            documents = snapshots.position_figures()
+        else:
+            documents = open_documents(day)
         pairs: dict = defaultdict(lambda: [ZERO] * 4)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_db_date(day), _db_date(day)])
-            for segment_id, collector_id, total, overdue in cursor.fetchall():
-                pairs[(segment_id, collector_id)][0] = Decimal(total or 0).scaleb(-2)
-                pairs[(segment_id, collector_id)][1] = Decimal(overdue or 0).scaleb(-2)
+        for segment_id, collector_id, total, overdue in documents:
+            pairs[(segment_id, collector_id)][0] = total
+            pairs[(segment_id, collector_id)][1] = overdue
         cash = (
             Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=day)
             .values_list("customer__segment_id", "customer__collector_id")

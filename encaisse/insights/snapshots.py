@@ -6,8 +6,12 @@ Three tables (``models.py``): ``SnapshotMonth`` (revenue issued in the month, re
 last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount and amount × days
 late, for the 365-day average days late, whose window rarely starts on the 1st) and
 ``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
-What is computed live: the current month's revenue (an index range) and the open position on
-the date (the covering index of open invoices), once per request.
+For the day of the build, also: each customer's days late (``SnapshotDelay``), the open
+documents per (segment, collector) (``SnapshotPosition``: the position of that day) and the
+open invoices by the date the cash forecast expects them (``SnapshotForecast``; the forecast
+reads the customers a dispute or a promise touches live). What is computed live: the current
+month's revenue (an index range), the open position on another date (the covering index of
+open invoices) and the unallocated cash, once per request.
 
 They are built by ``snapshots_build`` (``encaisse insights snapshot [--rebuild]``, the worker's
 ``insights-snapshots`` job) for the ``MONTHS`` months before the current one, from a handful of
@@ -42,7 +46,15 @@ from encaisse.imports.models import ImportBatch
 from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 
-from .models import SnapshotDay, SnapshotDelay, SnapshotMonth, SnapshotState, SnapshotStep
+from .models import (
+    SnapshotDay,
+    SnapshotDelay,
+    SnapshotForecast,
+    SnapshotMonth,
+    SnapshotPosition,
+    SnapshotState,
+    SnapshotStep,
+)
 
 MONTHS = 36  # the 24 months of the count-back method behind each of the 12 month ends
 GROUP_COLUMNS = {"segment": "segment_id", "collector": "collector_id"}
@@ -162,33 +174,100 @@ def _scoped(queryset, scope):
     return queryset
 
 
+def _pair_sums(table: str, where: str, params: list, columns: list[str], extra=()) -> list:
+    """``(segment, collector, *extra, *sums)`` of ``columns`` over the rows of a snapshot table
+    matching ``where``, summed per (segment, collector[, extra]) in SQL in whole cents (exact on
+    SQLite too, whose decimals are floats): a few dozen rows, whatever the days or months."""
+    keys = ", ".join(["segment_id", "collector_id", *extra])
+    sums = ", ".join(f"SUM(CAST(ROUND({column} * 100) AS BIGINT))" for column in columns)
+    # Names are constants of this module; values are parameters.
+    sql = f"SELECT {keys}, {sums} FROM {table} WHERE {where} GROUP BY {keys}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        width = 2 + len(extra)
+        return [
+            (*row[:width], *(Decimal(value or 0).scaleb(-2) for value in row[width:]))
+            for row in cursor.fetchall()
+        ]
+
+
+def _by_group(rows, *, scope, group: str | None, width: int = 2) -> dict:
+    """``{(group key, *extra keys): [sums]}`` of ``(segment, collector, *extra, *sums)`` rows
+    narrowed to ``scope``."""
+    result: dict = {}
+    for row in rows:
+        segment_id, collector_id = row[0], row[1]
+        if scope.segment_id is not None and segment_id != scope.segment_id:
+            continue
+        if scope.collector_id is not None and collector_id != scope.collector_id:
+            continue
+        key = {None: None, "segment": segment_id, "collector": collector_id}[group]
+        index = (key, *row[2:width])
+        before = result.get(index) or [Decimal(0)] * (len(row) - width)
+        result[index] = [a + b for a, b in zip(before, row[width:], strict=True)]
+    return result
+
+
 def month_figures(months: list[dt.date], *, scope, group: str | None, field: str) -> dict:
-    """``{(group key, "YYYY-MM"): amount}`` of ``field`` (revenue or owed) for ``months``."""
+    """``{(group key, "YYYY-MM"): amount}`` of ``field`` (revenue or owed) for ``months``. The
+    snapshotted months are read once per request (a few hundred rows)."""
     if not months:
         return {}
-    key = GROUP_COLUMNS[group] if group else None
-    rows = _scoped(SnapshotMonth.objects.filter(month__in=months), scope)
-    result: dict = defaultdict(Decimal)
-    for group_key, month, amount in rows.values_list(key or "segment_id", "month", field):
-        result[(group_key if key else None, month_key(month))] += Decimal(amount)
-    return dict(result)
+    rows = request_memo(
+        ("months",),
+        lambda: _pair_sums(
+            SnapshotMonth._meta.db_table, "1 = 1", [], ["revenue", "owed"], extra=["month"]
+        ),
+    )
+    wanted = {month_key(month) for month in months}
+    column = {"revenue": 3, "owed": 4}[field]
+    picked = [
+        (row[0], row[1], month_key(_as_date(row[2])), row[column])
+        for row in rows
+        if month_key(_as_date(row[2])) in wanted
+    ]
+    return {
+        (key, month): amount
+        for (key, month), (amount,) in _by_group(picked, scope=scope, group=group, width=3).items()
+    }
 
 
 def lateness(start: dt.date, end: dt.date, *, scope, group: str | None) -> dict:
     """``{group key: (amount × days late, amount)}`` of the invoices settled from ``start`` to
-    ``end`` (days within the snapshots)."""
-    key = GROUP_COLUMNS[group] if group else None
-    rows = _scoped(SnapshotDay.objects.filter(day__gte=start, day__lte=end), scope)
-    result: dict = defaultdict(lambda: (Decimal(0), Decimal(0)))
-    for group_key, weighted, amount in rows.values_list(
-        key or "segment_id", "late_weighted", "late_amount"
-    ):
-        before = result[group_key if key else None]
-        result[group_key if key else None] = (
-            before[0] + Decimal(weighted),
-            before[1] + Decimal(amount),
-        )
-    return dict(result)
+    ``end`` (days within the snapshots): one GROUP BY per request and range."""
+    rows = request_memo(
+        ("late-days", start, end),
+        lambda: _pair_sums(
+            SnapshotDay._meta.db_table,
+            "day >= %s AND day <= %s",
+            [_db_date(start), _db_date(end)],
+            ["late_weighted", "late_amount"],
+        ),
+    )
+    return {
+        key: (weighted, amount)
+        for (key,), (weighted, amount) in _by_group(rows, scope=scope, group=group).items()
+    }
+
+
+def _db_date(value: dt.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def position_figures() -> list[tuple]:
+    """``(segment, collector, open, overdue)`` of the open documents on the day of the build."""
+    return list(
+        SnapshotPosition.objects.values_list("segment_id", "collector_id", "open", "overdue")
+    )
+
+
+def forecast_figures(*, scope) -> list[tuple]:
+    """``(expected date, amount)`` of the stored forecast of the day's open invoices."""
+    return list(_scoped(SnapshotForecast.objects.all(), scope).values_list("expected_on", "amount"))
 
 
 # Building --------------------------------------------------------------------------------------
@@ -337,6 +416,37 @@ def _delays(day: dt.date) -> None:
         cursor.execute(f"INSERT INTO insights_snapshotdelay (customer_id, days) {select}", params)  # noqa: S608
 
 
+def _position(day: dt.date) -> None:
+    """The open documents of ``day`` per (segment, collector): the position of that day."""
+    from .queries import open_documents
+
+    SnapshotPosition.objects.all().delete()
+    SnapshotPosition.objects.bulk_create(
+        SnapshotPosition(segment_id=segment, collector_id=collector, open=total, overdue=late)
+        for segment, collector, total, late in open_documents(day)
+    )
+
+
+def _forecast(day: dt.date) -> None:
+    """The open invoices of ``day`` by the date the cash forecast expects them, per (segment,
+    collector): a few thousand rows instead of every open invoice."""
+    from .forecast import forecast_snapshot_rows
+
+    SnapshotForecast.objects.all().delete()
+    SnapshotForecast.objects.bulk_create(
+        (
+            SnapshotForecast(
+                segment_id=segment_id,
+                collector_id=collector_id,
+                expected_on=expected_on,
+                amount=amount,
+            )
+            for segment_id, collector_id, expected_on, amount in forecast_snapshot_rows(day)
+        ),
+        batch_size=2000,
+    )
+
+
 @transaction.atomic
 def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
@@ -371,6 +481,8 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     SnapshotMonth.objects.bulk_create(rows, batch_size=2000)
     SnapshotDay.objects.bulk_create(_days(first), batch_size=2000)
     _delays(today())
+    _position(today())
+    _forecast(today())
     _steps(first)
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,

@@ -217,3 +217,33 @@ def test_it_shows_the_dunning_history_on_the_invoice_page(collector_client, call
     response = collector_client.get(reverse("receivables:detail", args=[invoice.pk]))
     assert response.status_code == 200
     assert 'data-entry="action"' in response.content.decode()
+
+
+def test_it_counts_every_pending_action_beyond_the_listed_ones(
+    manager_client, collector, monkeypatch
+):
+    """The figures above the lists (and the dashboard's day's work) count every call to make
+    and every action awaiting approval due by today, not only the ``MAX_ROWS`` listed; done,
+    cancelled, future and planned non-call actions are not counted."""
+    monkeypatch.setattr("encaisse.dunning.worklist.MAX_ROWS", 2)
+    customer = make_customer("C1", name="Client")
+    invoice = make_invoice(customer, "F1", "100.00", due=days_ago(20))
+    for n in range(3):
+        make_action(customer, [invoice], due_on=days_ago(n))  # 3 calls, 2 of them overdue
+    make_action(customer, [invoice], source=ActionSource.BROKEN_PROMISE, assigned_to=collector)
+    make_action(customer, [invoice], channel=Channel.CALL, status=ActionStatus.AWAITING_APPROVAL)
+    make_action(customer, [invoice], channel=Channel.LETTER, status=ActionStatus.AWAITING_APPROVAL)
+    make_action(customer, [invoice], channel=Channel.EMAIL)  # planned, sent by the outbox
+    make_action(customer, [invoice], status=ActionStatus.DONE)
+    make_action(customer, [invoice], status=ActionStatus.CANCELLED)
+    make_action(customer, [invoice], due_on=today() + dt.timedelta(days=1))
+    html = manager_client.get(reverse("dunning:worklist") + "?collector=all").content.decode()
+    assert html.count("data-action=") == 2
+    assert 'data-count="calls">5<' in html
+    assert 'data-count="calls-overdue">2<' in html
+    assert 'data-count="approvals">2<' in html
+    assert 'data-count="urgent">1<' in html
+    html = manager_client.get(reverse("insights:dashboard")).content.decode()
+    assert 'data-work="calls">5<' in html and 'data-work="approvals">2<' in html
+    html = manager_client.get(reverse("dunning:worklist") + f"?collector={collector.pk}")
+    assert 'data-count="calls">1<' in html.content.decode()

@@ -30,7 +30,7 @@ from ..services import (
     customer_note_add,
     promise_record,
 )
-from ..worklist import access_action, default_collector_filter, worklist, worklist_counts
+from ..worklist import access_action, default_collector_filter, worklist, worklist_summary
 
 
 def _errors(error: ValidationError) -> str:
@@ -70,7 +70,7 @@ def worklist_view(request):
     context = {
         "calls": [row for row in rows if row.action.status == ActionStatus.PLANNED],
         "approvals": [row for row in rows if row.action.status == ActionStatus.AWAITING_APPROVAL],
-        "counts": worklist_counts(rows),
+        "counts": worklist_summary(user=request.user, collector=collector),
         "collector": collector,
         "collectors": _collectors(),
         "can_edit": has_capability(request.user, EDIT_LEDGER),

@@ -1,6 +1,7 @@
 """``encaisse insights snapshot [--rebuild]``: build the insights' monthly snapshots (the 36
-months before the current one) when a month has closed or the ledger moved since the last
-build; ``--rebuild`` builds them whatever. The worker does the same every 10 minutes."""
+months before the current one, and the day's position, delays and forecast) when a month has
+closed, the day has changed or the ledger moved since the last build; ``--rebuild`` builds them
+whatever. The worker does the same every 10 minutes."""
 
 import time
 
