@@ -172,3 +172,13 @@ def test_it_refuses_department_members_and_sends_strangers_to_login(department_c
     department_client.logout()
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/insights/aged/", "/insights/risk/"])
+def test_the_department_is_not_offered_but_kept_for_the_tabs_that_use_it(manager_client, url):
+    # Neither page has department figures: no select, but the choice made on the disputes tab
+    # survives a visit and a new filter here.
+    html = manager_client.get(url, {"department": "billing"}).content.decode()
+    assert 'name="department"' in html
+    assert '<select name="department"' not in html
+    assert '<input type="hidden" name="department" value="billing"' in html
