@@ -303,7 +303,7 @@ def _ids_by_days_late(customers: QuerySet, w: Windows, start: int, count: int) -
     sql = f"""
         SELECT c.id FROM ({customer_ids}) AS c
         LEFT JOIN ({lateness}) AS l ON l.customer_id = c.id
-        ORDER BY CAST(l.weighted AS DOUBLE PRECISION) / l.total DESC NULLS LAST, c.id
+        ORDER BY CAST(l.weighted AS DOUBLE PRECISION) / NULLIF(l.total, 0) DESC NULLS LAST, c.id
         LIMIT %s OFFSET %s
     """  # noqa: S608
     with connection.cursor() as cursor:
