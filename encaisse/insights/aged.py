@@ -1,10 +1,11 @@
 """The aged balance grouped by segment, collector or customer (``/insights/aged/``).
 
-Every figure comes from ``receivables.selectors.aged_balance_for``, the selector of the aged
-balance page, so the totals are the page's to the cent: open invoices and credit notes by due
-date, less unallocated cash by receipt date. Grouping adds one query (each customer's segment
-or collector) and sums the customer rows in Python; at 33,000 customers that is a dictionary
-pass over rows already read.
+Every figure is the aged balance page's (``receivables.selectors``), so the totals are that
+page's to the cent: open invoices and credit notes by due date, less unallocated cash by receipt
+date. No row per customer is read for it: a segment's or a collector's figures are summed in the
+database (``aged_balance_by``, one statement); grouped by customer, the database ranks the
+customers by balance and a page reads the rows of its own 50 customers, its chart those of the
+10 largest, and the totals come from one more sum (``CustomerLines``).
 
 A group drills down: a segment or a collector to its customers (this page, grouped by
 customer, narrowed to that segment or collector), a customer's bucket to the invoice list with
@@ -12,29 +13,37 @@ its own query parameters (``customer_id`` and ``bucket``, or the due-date range 
 when the balance is aged on another day than today), so the user lands on the invoices."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from encaisse.company.selectors import company_age_buckets
 from encaisse.core.dates import AgeBucket, today
 from encaisse.core.exports import MONEY, Column
 from encaisse.core.money import ZERO
 from encaisse.core.templatetags.encaisse import bucket_label
-from encaisse.customers.models import Customer
-from encaisse.receivables.selectors import aged_balance_for
+from encaisse.receivables.selectors import (
+    BucketAmounts,
+    aged_balance,
+    aged_balance_by,
+    aged_balance_ranked,
+)
 
 from .charts import Series, bar_chart
 from .queries import Scope, group_labels
 
 GROUPINGS = ("segment", "collector", "customer")
 CHART_GROUPS = 10  # bars on the chart: the largest balances, the rest as one "others" bar
+RANKED_READ = 500  # customer lines read by rank; more (an export) read every row at once
 
 
 @dataclass
-class AgedGroup:
+class AgedGroup(BucketAmounts):
     """One line of the grouped aged balance: a segment, a collector or a customer."""
 
     key: int | None
@@ -43,13 +52,59 @@ class AgedGroup:
     customers: int = 0
     buckets: dict[str, Decimal] = field(default_factory=dict)
 
-    @property
-    def balance(self) -> Decimal:
-        return sum(self.buckets.values(), ZERO)
 
-    @property
-    def overdue(self) -> Decimal:
-        return sum((v for k, v in self.buckets.items() if k != "not_due"), ZERO)
+class CustomerLines(Sequence):
+    """The customer lines of the grouped aged balance, largest balance first, read a slice at
+    a time: the database ranks the customers, then the slice's rows are read (the last slice
+    is kept, so the chart's 10 largest cost nothing more on the first page)."""
+
+    def __init__(self, *, as_of: dt.date, buckets: list[AgeBucket], scope: Q | None, size: int):
+        self.as_of, self.buckets, self.scope, self.size = as_of, buckets, scope, size
+        self._kept: tuple[int, list[AgedGroup]] = (0, [])
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.size)
+            if step != 1:
+                raise ValueError("step")
+            return self._read(start, max(stop - start, 0))
+        position = index + self.size if index < 0 else index
+        if not 0 <= position < self.size:
+            raise IndexError(index)
+        return self._read(position, 1)[0]
+
+    def _read(self, start: int, count: int) -> list[AgedGroup]:
+        kept_start, kept = self._kept
+        if kept_start <= start and start + count <= kept_start + len(kept):
+            return kept[start - kept_start : start + count - kept_start]
+        if count > RANKED_READ:  # an export: every row in one read, ranked here alike
+            rows = aged_balance(
+                as_of=self.as_of, buckets=self.buckets, customer_filter=self.scope
+            ).rows
+            rows.sort(key=lambda r: (-r.balance, r.customer_id))
+            rows = rows[start : start + count]
+        else:
+            ids = aged_balance_ranked(
+                as_of=self.as_of, offset=start, limit=count, customer_filter=self.scope
+            )
+            rows = []
+            if ids:
+                found = aged_balance(
+                    as_of=self.as_of, buckets=self.buckets, customer_filter=Q(pk__in=ids)
+                )
+                by_id = {row.customer_id: row for row in found.rows}
+                rows = [by_id[pk] for pk in ids if pk in by_id]
+        lines = [
+            AgedGroup(r.customer_id, r.customer_name, r.customer_code, 1, r.buckets) for r in rows
+        ]
+        self._kept = (start, lines)
+        return lines
 
 
 @dataclass
@@ -57,7 +112,7 @@ class AgedGroups:
     as_of: dt.date
     group: str
     buckets: list[AgeBucket]
-    rows: list[AgedGroup]
+    rows: Sequence[AgedGroup]
     totals: dict[str, Decimal]
     customers: int
 
@@ -74,39 +129,28 @@ def aged_groups(*, as_of: dt.date, scope: Scope, group: str) -> AgedGroups:
     """The aged balance of ``scope`` as of ``as_of``, one row per ``group`` (segment, collector
     or customer), largest balance first; totals are the aged balance page's."""
     group = group if group in GROUPINGS else "segment"
-    balance = aged_balance_for(
-        as_of=as_of, collector_id=scope.collector_id, segment_id=scope.segment_id
+    buckets = company_age_buckets()
+    lookups = scope.customer_lookups(prefix="")
+    customer_filter = Q(**lookups) if lookups else None
+    column = None if group == "customer" else f"{group}_id"
+    sums = aged_balance_by(
+        as_of=as_of, buckets=buckets, column=column, customer_filter=customer_filter
     )
-    keys = [b.key for b in balance.buckets]
+    customers = sum(count for count, _amounts in sums.values())
+    totals = {b.key: sum((a[b.key] for _c, a in sums.values()), ZERO) for b in buckets}
     if group == "customer":
-        rows = [
-            AgedGroup(r.customer_id, r.customer_name, r.customer_code, 1, dict(r.buckets))
-            for r in balance.rows
-        ]
+        rows = CustomerLines(as_of=as_of, buckets=buckets, scope=customer_filter, size=customers)
     else:
-        column = f"{group}_id"
-        owner = dict(
-            Customer.objects.filter(**scope.customer_lookups(prefix="")).values_list("pk", column)
-        )
-        grouped: dict[int | None, AgedGroup] = {}
-        for row in balance.rows:
-            key = owner.get(row.customer_id)
-            line = grouped.setdefault(key, AgedGroup(key, "", buckets=dict.fromkeys(keys, ZERO)))
-            line.customers += 1
-            for bucket_key, amount in row.buckets.items():
-                line.buckets[bucket_key] += amount
-        labels = group_labels(group, grouped)
-        for key, line in grouped.items():
-            line.label = labels.get(key, "") if key is not None else _none_label(group)
-        rows = list(grouped.values())
-    rows.sort(key=lambda r: (-r.balance, r.code or r.label))
+        labels = group_labels(group, sums)
+        rows = [
+            AgedGroup(key, labels.get(key, "") if key is not None else _none_label(group))
+            for key in sums
+        ]
+        for row in rows:
+            row.customers, row.buckets = sums[row.key]
+        rows.sort(key=lambda r: (-r.balance, r.label))
     return AgedGroups(
-        as_of=as_of,
-        group=group,
-        buckets=balance.buckets,
-        rows=rows,
-        totals=balance.totals,
-        customers=len(balance.rows),
+        as_of=as_of, group=group, buckets=buckets, rows=rows, totals=totals, customers=customers
     )
 
 
@@ -170,13 +214,15 @@ def aged_chart(data: AgedGroups, *, formatter=str):
     """Stacked bars of the largest groups (one colour per bucket; unallocated cash, negative,
     is left out of the bars and shown in the table)."""
     shown = data.rows[:CHART_GROUPS]
-    rest = data.rows[CHART_GROUPS:]
     labels = [_short(r.code or r.label) for r in shown]
     columns = [r.buckets for r in shown]
-    if rest:
+    if len(data.rows) > CHART_GROUPS:  # the others: the totals less the groups shown
         labels.append(_("Others"))
         columns.append(
-            {b.key: sum((r.buckets.get(b.key, ZERO) for r in rest), ZERO) for b in data.buckets}
+            {
+                b.key: data.totals[b.key] - sum((r.buckets.get(b.key, ZERO) for r in shown), ZERO)
+                for b in data.buckets
+            }
         )
     series = [
         Series(bucket_label(b), [column.get(b.key, ZERO) for column in columns])

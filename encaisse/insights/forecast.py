@@ -202,14 +202,17 @@ CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
 
 
 def delays_sql(as_of: dt.date, scope: Scope) -> tuple[str, list]:
-    """A SELECT of ``(customer_id, days)``: each customer's average days late on ``as_of``
-    (``queries.average_days_late``) rounded as ``_whole_days`` does, in integer cents: to a
-    tenth half up, then to a day half up. Customers with nothing settled are left out (0)."""
+    """A SELECT of ``(customer_id, days, weighted, total)``: each customer's average days late
+    on ``as_of`` (``queries.average_days_late``) rounded as ``_whole_days`` does, in integer
+    cents: to a tenth half up, then to a day half up; and unrounded, as the amount settled
+    times its days late and the amount settled, in cents (the risk view ranks by their ratio).
+    Customers with nothing settled are left out (0)."""
     settled, invoice = InvoiceStatus.SETTLED, InvoiceKind.INVOICE
     scope_s, scope_params = _scope_sql(scope, "s")
     days = _days_late_sql()
     sql = f"""
-        SELECT customer_id, ((20 * weighted + total) / (2 * total) + 5) / 10 AS days FROM (
+        SELECT customer_id, ((20 * weighted + total) / (2 * total) + 5) / 10 AS days,
+               weighted, total FROM (
             SELECT s.customer_id,
                    CAST(SUM({CENTS.format("s.amount")} * (CASE WHEN {days} > 0 THEN {days}
                                                           ELSE 0 END)) AS BIGINT) AS weighted,

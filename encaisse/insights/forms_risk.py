@@ -1,6 +1,8 @@
 """The filters of the aged balance by group and of the customer risk view, from the query
 string; both extend the insights filters (date, segment, collector) and drop the period, which
-neither page uses."""
+neither page uses. Neither page has department figures (a department owns disputes, not
+customers): the department is kept hidden, so that it is still chosen on the tabs that use it
+after a visit here."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ class AgedFilterForm(InsightsFilterForm):
     def __init__(self, data=None):
         super().__init__(data)
         del self.fields["months"]
+        self.fields["department"].widget = forms.HiddenInput()
 
     def grouping(self) -> str:
         return self.value("group") or "segment"
@@ -41,6 +44,7 @@ class RiskFilterForm(InsightsFilterForm):
         super().__init__(data)
         for name in ("months", "as_of"):
             del self.fields[name]
+        self.fields["department"].widget = forms.HiddenInput()
         if not with_scores:
             del self.fields["flagged"]
             self.fields["sort"].choices = self.fields["sort"].choices[:3]

@@ -104,10 +104,14 @@ class SnapshotStep(models.Model):
 class SnapshotDelay(models.Model):
     """A customer's average days late on the day the snapshots were built (the 365 days up to
     it), in whole days as the cash forecast rounds it: the forecast of that day reads it
-    instead of every settled invoice of the year."""
+    instead of every settled invoice of the year, and the risk view ranks customers by it."""
 
     customer_id = models.BigIntegerField(primary_key=True)
     days = models.IntegerField()
+    # The same average unrounded, in whole cents: the amount settled times its days late and
+    # the amount settled (their ratio ranks the customers of the risk view by days late).
+    late_weighted = models.BigIntegerField(default=0)
+    late_amount = models.BigIntegerField(default=0)
 
     def __str__(self):
         return f"{self.customer_id}: {self.days}"

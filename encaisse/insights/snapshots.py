@@ -404,8 +404,8 @@ def _steps(first: dt.date) -> None:
 
 
 def _delays(day: dt.date) -> None:
-    """Every customer's whole days late on ``day``, for that day's cash forecast: one
-    INSERT ... SELECT."""
+    """Every customer's days late on ``day``, for that day's cash forecast (whole days) and
+    the risk view's ranking (amounts in cents): one INSERT ... SELECT."""
     from .forecast import delays_sql
     from .queries import Scope
 
@@ -413,7 +413,8 @@ def _delays(day: dt.date) -> None:
     select, params = delays_sql(day, Scope())
     with connection.cursor() as cursor:
         # The SELECT is built from constants; values are parameters.
-        cursor.execute(f"INSERT INTO insights_snapshotdelay (customer_id, days) {select}", params)  # noqa: S608
+        columns = "customer_id, days, late_weighted, late_amount"
+        cursor.execute(f"INSERT INTO insights_snapshotdelay ({columns}) {select}", params)  # noqa: S608
 
 
 def _position(day: dt.date) -> None:

@@ -54,21 +54,30 @@ def _bucket_sums(buckets, as_of, date_field, amount_field, sign=1):
     return sums
 
 
-def _bucket_cases(buckets, as_of: dt.date) -> tuple[str, list]:
-    """Sum columns of open amounts (in cents) by due date, one per bucket, and their params."""
+def _bucket_cases(
+    buckets,
+    as_of: dt.date,
+    date_column: str = "due_date",
+    amount_column: str = "open_amount",
+    sign: str = "",
+) -> tuple[str, list]:
+    """Sum columns ``b0``, ``b1``... of ``amount_column`` in whole cents by ``date_column``, one
+    per bucket, and their params (open amounts by due date; with ``sign`` "-", cash taken off
+    by receipt date)."""
     columns, params = [], []
-    for bucket in buckets:
+    for index, bucket in enumerate(buckets):
         conditions = []
         if bucket.high is not None:
-            conditions.append("due_date >= %s")
+            conditions.append(f"{date_column} >= %s")
             params.append(_db_date(as_of - dt.timedelta(days=bucket.high)))
         if bucket.low is not None:
-            conditions.append("due_date <= %s")
+            conditions.append(f"{date_column} <= %s")
             params.append(_db_date(as_of - dt.timedelta(days=bucket.low)))
         when = " AND ".join(conditions) or "1 = 1"
         # In whole cents: ints from both databases, turned into Decimals without rounding.
         columns.append(
-            f"CAST(ROUND(SUM(CASE WHEN {when} THEN open_amount ELSE 0 END) * 100) AS BIGINT)"
+            f"{sign}CAST(ROUND(SUM(CASE WHEN {when} THEN {amount_column} ELSE 0 END) * 100)"
+            f" AS BIGINT) AS b{index}"
         )
     return ", ".join(columns), params
 
@@ -82,29 +91,41 @@ def _open_invoices_from() -> str:
     return f"receivables_invoice{hint} WHERE status = '{InvoiceStatus.OPEN}'"
 
 
-def _open_invoice_buckets(as_of, buckets, customer_filter) -> list[tuple]:
-    """(customer id, code, name, bucket sums...) of the open invoices issued by ``as_of``."""
+def _customers_in(customer_filter: Q | None) -> tuple[str, list]:
+    """`` AND customer_id IN (...)`` for the customers of ``customer_filter`` (none: all)."""
+    if customer_filter is None:
+        return "", []
+    customers = Customer.objects.filter(customer_filter).values("pk")
+    subquery, params = customers.query.sql_with_params()
+    return f" AND customer_id IN ({subquery})", list(params)
+
+
+def _open_invoice_buckets(as_of: dt.date, buckets, customer_filter) -> tuple[str, list]:
+    """A SELECT of ``(customer_id, b0, b1...)``: each customer's open documents issued by
+    ``as_of`` in whole cents by due date, summed and rounded per customer."""
     cases, params = _bucket_cases(buckets, as_of)
-    params.append(_db_date(as_of))
-    where = ""
-    if customer_filter is not None:
-        customers = Customer.objects.filter(customer_filter).values("pk")
-        subquery, subquery_params = customers.query.sql_with_params()
-        where = f" AND customer_id IN ({subquery})"
-        params.extend(subquery_params)
-    # Fragments are built here from constants; values are parameters.
+    where, where_params = _customers_in(customer_filter)
     sql = f"""
-        SELECT a.*, c.code, c.name
-        FROM (
-            SELECT customer_id, {cases}
-            FROM {_open_invoices_from()} AND issue_date <= %s{where}
-            GROUP BY customer_id
-        ) AS a
-        JOIN customers_customer AS c ON c.id = a.customer_id
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        SELECT customer_id, {cases}
+        FROM {_open_invoices_from()} AND issue_date <= %s{where}
+        GROUP BY customer_id
+    """  # noqa: S608 - fragments are constants, values are parameters
+    return sql, [*params, _db_date(as_of), *where_params]
+
+
+def _cash_buckets(as_of: dt.date, buckets, customer_filter) -> tuple[str, list]:
+    """A SELECT of ``(customer_id, b0, b1...)``: each customer's unallocated cash received by
+    ``as_of``, negative, in whole cents by receipt date. The condition is a literal so that
+    SQLite reads the partial index of payments with unallocated cash."""
+    cases, params = _bucket_cases(buckets, as_of, "received_on", "unallocated_amount", sign="-")
+    where, where_params = _customers_in(customer_filter)
+    sql = f"""
+        SELECT customer_id, {cases}
+        FROM receivables_payment
+        WHERE unallocated_amount > 0 AND received_on <= %s{where}
+        GROUP BY customer_id
+    """  # noqa: S608 - fragments are constants, values are parameters
+    return sql, [*params, _db_date(as_of), *where_params]
 
 
 def _money(cents) -> Decimal:
@@ -116,12 +137,11 @@ def _db_date(value: dt.date):
     return connection.ops.adapt_datefield_value(value)
 
 
-@dataclass
-class AgedRow:
-    customer_id: int
-    customer_code: str
-    customer_name: str
-    buckets: dict[str, Decimal] = field(default_factory=dict)
+class BucketAmounts:
+    """What a line of amounts by age bucket (``buckets``: bucket key -> amount) adds up to: a
+    customer's row of the aged balance, or a group of customers' (``insights.aged``)."""
+
+    buckets: dict[str, Decimal]
 
     @property
     def balance(self) -> Decimal:
@@ -130,6 +150,14 @@ class AgedRow:
     @property
     def overdue(self) -> Decimal:
         return sum((v for k, v in self.buckets.items() if k != "not_due"), ZERO)
+
+
+@dataclass
+class AgedRow(BucketAmounts):
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    buckets: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,40 +195,127 @@ def aged_balance(
     as_of = as_of or today()
     buckets = buckets or company_age_buckets()
     rows: dict[int, AgedRow] = {}
-    for customer_id, *sums, code, name in _open_invoice_buckets(as_of, buckets, customer_filter):
-        rows[customer_id] = AgedRow(
-            customer_id,
-            code,
-            name,
-            {b.key: _money(total) for b, total in zip(buckets, sums, strict=True)},
-        )
-    payments = Payment.objects.filter(unallocated_amount__gt=0, received_on__lte=as_of)
-    if customer_filter is not None:
-        payments = payments.filter(**_prefixed(customer_filter))
-    payment_groups = (
-        payments.values("customer_id", "customer__code", "customer__name")
-        .order_by()
-        .annotate(**_bucket_sums(buckets, as_of, "received_on", "unallocated_amount"))
-    )
-    for group in payment_groups:
-        row = rows.setdefault(
-            group["customer_id"],
-            AgedRow(
-                group["customer_id"],
-                group["customer__code"],
-                group["customer__name"],
-                {b.key: ZERO for b in buckets},
-            ),
-        )
-        for b in buckets:
-            row.buckets[b.key] -= group[b.key]
+    for side in (_open_invoice_buckets, _cash_buckets):
+        amounts, params = side(as_of, buckets, customer_filter)
+        sql = f"""
+            SELECT a.*, c.code, c.name
+            FROM ({amounts}) AS a JOIN customers_customer AS c ON c.id = a.customer_id
+        """  # noqa: S608
+        for values in _fetch(sql, params):
+            row = _aged_row(values, buckets)
+            if row.customer_id in rows:  # open documents and cash: add the cash (negative)
+                for key, amount in row.buckets.items():
+                    rows[row.customer_id].buckets[key] += amount
+            else:
+                rows[row.customer_id] = row
     ordered = sorted(rows.values(), key=lambda r: r.customer_code)
     return AgedBalance(as_of=as_of, buckets=buckets, rows=ordered)
 
 
-def _prefixed(q: Q) -> dict:
-    """Turn a customer Q of plain lookups into ``customer__`` lookups (simple AND filters only)."""
-    return {f"customer__{key}": value for key, value in q.children}
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aged_row(values: tuple, buckets) -> AgedRow:
+    customer_id, *sums, code, name = values
+    amounts = {b.key: _money(total) for b, total in zip(buckets, sums, strict=True)}
+    return AgedRow(customer_id, code, name, amounts)
+
+
+AGED_GROUP_COLUMNS = ("segment_id", "collector_id")
+
+
+def aged_balance_by(
+    *,
+    as_of: dt.date,
+    buckets: list[AgeBucket],
+    column: str | None,
+    customer_filter: Q | None = None,
+) -> dict[int | None, tuple[int, dict[str, Decimal]]]:
+    """The aged balance summed by a column of the customers (``segment_id``, ``collector_id``)
+    or as a whole (``column`` None): ``{value: (rows, {bucket key: amount})}``, ``rows``
+    counting the aged balance's rows (customers) summed into it.
+
+    One statement, no row per customer: the open documents joined to their customer and
+    grouped by the column (each bucket rounded to the cent per group: the documents' amounts
+    have two decimals, so it is the sum of the page's rounded customer rows, to the cent),
+    then the unallocated cash alike, counting the customers who have cash and no open
+    document."""
+    if column is not None and column not in AGED_GROUP_COLUMNS:
+        raise ValueError(column)
+    invoice_cases, invoice_params = _bucket_cases(buckets, as_of)
+    cash_cases, cash_params = _bucket_cases(
+        buckets, as_of, "received_on", "unallocated_amount", sign="-"
+    )
+    where, where_params = _customers_in(customer_filter)
+    day = _db_date(as_of)
+    if column is None:
+        key, join, group_by = "NULL", "", ""
+    else:
+        key = f"c.{column}"
+        join = " JOIN customers_customer AS c ON c.id = d.customer_id"
+        group_by = f" GROUP BY c.{column}"
+    sql = f"""
+        SELECT {key}, COUNT(DISTINCT d.customer_id), {invoice_cases}
+        FROM (
+            SELECT customer_id, due_date, open_amount
+            FROM {_open_invoices_from()} AND issue_date <= %s{where}
+        ) AS d{join}{group_by}
+        UNION ALL
+        SELECT {key}, COUNT(DISTINCT CASE WHEN NOT EXISTS (
+                   SELECT 1 FROM {_open_invoices_from()}
+                   AND customer_id = d.customer_id AND issue_date <= %s
+               ) THEN d.customer_id END), {cash_cases}
+        FROM (
+            SELECT customer_id, received_on, unallocated_amount
+            FROM receivables_payment
+            WHERE unallocated_amount > 0 AND received_on <= %s{where}
+        ) AS d{join}{group_by}
+    """  # noqa: S608 - fragments are constants, values are parameters
+    params = [*invoice_params, day, *where_params, day, *cash_params, day, *where_params]
+    groups: dict[int | None, tuple[int, dict[str, Decimal]]] = {}
+    for value, count, *sums in _fetch(sql, params):
+        before, amounts = groups.get(value, (0, dict.fromkeys((b.key for b in buckets), ZERO)))
+        for bucket, cents in zip(buckets, sums, strict=True):
+            amounts[bucket.key] += _money(cents)
+        groups[value] = (before + count, amounts)
+    return {value: group for value, group in groups.items() if group[0]}
+
+
+def aged_balance_ranked(
+    *, as_of: dt.date, offset: int, limit: int, customer_filter: Q | None = None
+) -> list[int]:
+    """The ids of ``limit`` customers of the aged balance from ``offset``, largest balance
+    first (then by id), ranked in the database on each customer's balance alone (one sum, no
+    bucket): a page finds its customers, then reads their rows (``aged_balance`` of those)."""
+    where, where_params = _customers_in(customer_filter)
+    day = _db_date(as_of)
+    cash = f"""
+        SELECT customer_id, CAST(ROUND(SUM(unallocated_amount) * 100) AS BIGINT) AS cents
+        FROM receivables_payment
+        WHERE unallocated_amount > 0 AND received_on <= %s{where}
+        GROUP BY customer_id
+    """  # noqa: S608
+    sql = f"""
+        SELECT a.customer_id, a.cents - COALESCE(p.cents, 0) AS balance
+        FROM (
+            SELECT customer_id, CAST(ROUND(SUM(open_amount) * 100) AS BIGINT) AS cents
+            FROM {_open_invoices_from()} AND issue_date <= %s{where}
+            GROUP BY customer_id
+        ) AS a LEFT JOIN ({cash}) AS p ON p.customer_id = a.customer_id
+        UNION ALL
+        SELECT p.customer_id, -p.cents FROM ({cash}) AS p
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {_open_invoices_from()}
+            AND customer_id = p.customer_id AND issue_date <= %s
+        )
+        ORDER BY 2 DESC, 1
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 - fragments are constants, values are parameters
+    params = [day, *where_params, day, *where_params, day, *where_params, day, limit, offset]
+    return [customer_id for customer_id, _balance in _fetch(sql, params)]
 
 
 @dataclass

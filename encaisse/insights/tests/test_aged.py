@@ -75,6 +75,60 @@ def test_it_groups_by_collector_and_by_customer(collector):
     assert by_customer.totals == aged_balance_for(as_of=AS_OF, collector_id=collector.pk).totals
 
 
+def _many_customers():
+    """The worked example and Leroy, plus 60 customers owing 1,000.01 to 1,060.01 (with ties:
+    two customers each of 1,000.01 .. 1,009.01), a customer with a credit note and one with only
+    unallocated cash."""
+    ledger = _ledger()
+    segment = ledger["segment"]
+    for n in range(60):
+        customer = make_customer(f"M{n:02}", f"Client {n}", segment=segment if n % 2 else None)
+        amount = Decimal("1000.01") + (n % 50)
+        make_invoice(customer, f"M-{n}", str(amount), issued=dt.date(2025, 11, 2 + n % 20))
+    credit = make_customer("K1", "Avoir SA")
+    make_invoice(credit, "AV-1", "-250.55", issued=dt.date(2025, 12, 1), kind="credit_note")
+    cash_only = make_customer("P1", "Acompte SAS", segment=segment)
+    Payment.objects.create(
+        customer=cash_only,
+        reference="VIR-2",
+        received_on=dt.date(2025, 12, 28),
+        amount=Decimal("400.40"),
+        unallocated_amount=Decimal("400.40"),
+        source=Source.MANUAL,
+    )
+    return ledger
+
+
+def test_grouped_by_customer_its_pages_list_the_aged_balance_rows_largest_first(monkeypatch):
+    _many_customers()
+    page = aged_balance_for(as_of=AS_OF)
+    expected = sorted(page.rows, key=lambda r: (-r.balance, r.customer_id))
+    data = aged_groups(as_of=AS_OF, scope=Scope(), group="customer")
+    assert data.customers == len(data.rows) == len(page.rows) == 65
+    assert data.totals == page.totals
+    lines = [*data.rows[0:50], *data.rows[50:65]]
+    assert [(r.key, r.buckets) for r in lines] == [(r.customer_id, r.buckets) for r in expected]
+    assert [r.code for r in lines[-2:]] == ["K1", "P1"]  # a credit note, then cash: negative
+    # An export reads every row at once and ranks them alike.
+    monkeypatch.setattr("encaisse.insights.aged.RANKED_READ", 10)
+    exported = aged_groups(as_of=AS_OF, scope=Scope(), group="customer").rows
+    assert [r.key for r in exported] == [r.key for r in lines]
+
+
+def test_grouped_by_segment_it_counts_and_sums_every_customer_of_the_aged_balance():
+    ledger = _many_customers()
+    page = aged_balance_for(as_of=AS_OF)
+    data = aged_groups(as_of=AS_OF, scope=Scope(), group="segment")
+    key, none = data.rows
+    assert key.key == ledger["segment"].pk
+    # Dupont, Leroy, 30 of the 60 and the cash-only customer; Martin, 30 and the credit note.
+    assert (key.customers, none.customers) == (33, 32)
+    assert data.customers == 65 and data.totals == page.totals
+    segment_rows = aged_balance_for(as_of=AS_OF, segment_id=ledger["segment"].pk)
+    assert key.buckets == segment_rows.totals
+    assert key.balance + none.balance == page.total_balance
+
+
 def _total(html: str, key: str) -> str:
     return re.search(rf'data-total="{key}">([^<]*)<', html).group(1)
 
@@ -172,3 +226,13 @@ def test_it_refuses_department_members_and_sends_strangers_to_login(department_c
     department_client.logout()
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/insights/aged/", "/insights/risk/"])
+def test_the_department_is_not_offered_but_kept_for_the_tabs_that_use_it(manager_client, url):
+    # Neither page has department figures: no select, but the choice made on the disputes tab
+    # survives a visit and a new filter here.
+    html = manager_client.get(url, {"department": "billing"}).content.decode()
+    assert 'name="department"' in html
+    assert '<select name="department"' not in html
+    assert '<input type="hidden" name="department" value="billing"' in html

@@ -225,3 +225,70 @@ def test_the_export_has_the_pages_figures_in_the_pages_order(sort):
         for row in risk_export_rows(filters=filters, with_scores=True, as_of=AS_OF)
     ]
     assert exported == page
+
+
+def _late_payers(day):
+    """Four more customers who owe 100: T1 and T2 paid 100.10 and 200.20 3 days late (a tie
+    at 3.0 days), T3 50.00 12 days late; T4 has nothing settled."""
+    import datetime as dt
+
+    from encaisse.receivables.choices import InvoiceStatus
+
+    for code, amount, late in [("T1", "100.10", 3), ("T2", "200.20", 3), ("T3", "50.00", 12)]:
+        customer = make_customer(code, f"Tardif {code}")
+        make_invoice(customer, f"{code}-OPEN", "100.00", issued=day)
+        due = day - dt.timedelta(days=40)
+        make_invoice(
+            customer,
+            f"{code}-PAID",
+            amount,
+            open_amount="0",
+            issued=due - dt.timedelta(days=30),
+            due=due,
+            status=InvoiceStatus.SETTLED,
+            settled_on=due + dt.timedelta(days=late),
+        )
+    early = make_customer("T4", "Ponctuel")
+    make_invoice(early, "T4-OPEN", "100.00", issued=day)
+    customer_balances_refresh(as_of=day)
+
+
+def test_by_days_late_it_ranks_from_the_snapshots_of_the_day_as_it_ranks_live():
+    import datetime as dt
+
+    from encaisse.core.dates import today
+    from encaisse.insights.models import SnapshotDelay
+    from encaisse.insights.risk import _tenth
+    from encaisse.insights.snapshots import snapshots_build
+    from encaisse.receivables.choices import InvoiceStatus
+
+    day = today()
+    ledger = risk_ledger(as_of=day)
+    _late_payers(day)
+    by_late = RiskFilters(sort="days_late")
+    live = [r.customer.code for r in _rows(by_late, as_of=day)]
+    assert live == ["T3", "R1", "T1", "T2", "R2", "T4"]  # T1 and T2 tie: by id
+    snapshots_build()
+    with CaptureQueriesContext(connection) as queries:
+        from_snapshots = [r.customer.code for r in _rows(by_late, as_of=day)]
+    assert "insights_snapshotdelay" in queries.captured_queries[-2]["sql"]
+    assert from_snapshots == live
+    # The snapshot's figures are the live ones.
+    for delay in SnapshotDelay.objects.all():
+        live_days = customer_risk(delay.customer_id, as_of=day).days_late
+        assert _tenth(delay.late_weighted / delay.late_amount) == live_days
+    # A settlement moves the ledger: the ranking is computed live again, with it.
+    make_invoice(
+        ledger["calm"],
+        "C-PAID",
+        "1000.00",
+        open_amount="0",
+        issued=day - dt.timedelta(days=60),
+        due=day - dt.timedelta(days=30),
+        status=InvoiceStatus.SETTLED,
+        settled_on=day - dt.timedelta(days=1),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        moved = [r.customer.code for r in _rows(by_late, as_of=day)]
+    assert not any("insights_snapshotdelay" in q["sql"] for q in queries.captured_queries)
+    assert moved == ["R2", "T3", "R1", "T1", "T2", "T4"]  # Calm SA paid 29 days late
