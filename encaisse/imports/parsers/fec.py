@@ -50,6 +50,7 @@ RECEIVABLE_PREFIXES = ("411",)
 
 # PieceRef values that are no reference at all (Odoo and Tryton write "-" when empty).
 PLACEHOLDER_REFS = frozenset({"", "-", "--", "/", ".", "_", "n/a", "na", "none"})
+PLACEHOLDER_LEN = max(len(ref) for ref in PLACEHOLDER_REFS)  # a longer reference is none of them
 CREDIT_NOTE_WORDS = ("avoir", "credit note", "creditnote", "refund", "rembt avoir")
 credit_note_word = re.compile("|".join(CREDIT_NOTE_WORDS)).search
 # Amount cells that are zero as they stand, read without a call (half the amount cells).
@@ -213,6 +214,7 @@ class FecReader:
         p_date, p_debit, p_credit, p_open = pieces.date, pieces.debit, pieces.credit, pieces.open
         p_due, p_journal, p_avoir = pieces.due, pieces.journal, pieces.avoir
         p_line = pieces.line
+        journal_ids = pieces.journal_ids
         p_line_append, p_date_append = p_line.append, p_date.append
         p_debit_append, p_credit_append = p_debit.append, p_credit.append
         p_open_append, p_due_append = p_open.append, p_due.append
@@ -330,7 +332,7 @@ class FecReader:
             code = customer.code
 
             ref = f[i_piece].strip()
-            if ref.lower() in PLACEHOLDER_REFS:
+            if len(ref) <= PLACEHOLDER_LEN and ref.lower() in PLACEHOLDER_REFS:
                 number = f[i_num].strip()
                 if number and not number.isdigit():
                     ref = number
@@ -359,7 +361,10 @@ class FecReader:
             elif signed < 0:
                 p_credit[piece] -= signed
                 if p_journal[piece] == NO_JOURNAL:
-                    p_journal[piece] = pieces.journal_id(f[i_journal])
+                    journal = journal_ids.get(f[i_journal])
+                    p_journal[piece] = (
+                        pieces.journal_id(f[i_journal]) if journal is None else journal
+                    )
                 if not p_avoir[piece]:
                     p_avoir[piece] = credit_note_word(f"{f[i_lib]} {ref}".lower()) is not None
             if not letter:
