@@ -161,7 +161,7 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
             result.invoices_settled, result.payments_settled = _settle_missing(db, matched)
             settled_customers = bool(result.invoices_settled or result.payments_settled)
     _write_invoices(db, created=result.invoices_created, updated=result.invoices_updated)
-    _write_payments(db, updated=result.payments_updated)
+    _write_payments(db, created=result.payments_created, updated=result.payments_updated)
 
     result.file_totals = totals.file_totals(tally)
     result.imported_totals = totals.imported_totals()
@@ -349,37 +349,39 @@ def _count(result: ApplyResult, *, kinds: dict[str, int], matched: int) -> None:
 
 
 def _write_invoices(db: _Params, *, created: int, updated: int) -> None:
-    with sqlite_indexes_rebuilt("receivables_invoice", new_rows=created):
-        execute(
-            """
-            INSERT INTO receivables_invoice (
-                customer_id, kind, number, issue_date, due_date, amount, open_amount,
-                currency, status, settled_on, reference, label, source, import_batch_id,
-                created_at, updated_at
+    if created:  # a re-import inserts nothing: no pass over the staging rows
+        with sqlite_indexes_rebuilt("receivables_invoice", new_rows=created):
+            execute(
+                """
+                INSERT INTO receivables_invoice (
+                    customer_id, kind, number, issue_date, due_date, amount, open_amount,
+                    currency, status, settled_on, reference, label, source, import_batch_id,
+                    created_at, updated_at
+                )
+                SELECT c.id, s.kind, s.number, s.issue_date, COALESCE(s.due_date, m.due_date),
+                       s.amount / 100.0,
+                       s.open_amount / 100.0, s.currency,
+                       CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
+                       CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
+                       s.reference, s.label, %s, %s, %s, %s
+                FROM encaisse_import_stage AS s
+                JOIN customers_customer AS c ON c.code = s.customer_code
+                LEFT JOIN encaisse_import_due AS m ON s.due_given = 0
+                    AND m.issue_date = s.issue_date AND m.terms_kind = c.terms_kind
+                    AND m.terms_days = COALESCE(c.terms_days, -1)
+                WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
+                ORDER BY s.kind, s.number
+                """,
+                [
+                    InvoiceStatus.SETTLED,
+                    InvoiceStatus.OPEN,
+                    _date(db.as_of),
+                    db.source,
+                    db.batch_id,
+                    _datetime(db.now),
+                    _datetime(db.now),
+                ],
             )
-            SELECT c.id, s.kind, s.number, s.issue_date, COALESCE(s.due_date, m.due_date),
-                   s.amount / 100.0,
-                   s.open_amount / 100.0, s.currency,
-                   CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
-                   CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
-                   s.reference, s.label, %s, %s, %s, %s
-            FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
-            LEFT JOIN encaisse_import_due AS m ON s.due_given = 0
-                AND m.issue_date = s.issue_date AND m.terms_kind = c.terms_kind
-                AND m.terms_days = COALESCE(c.terms_days, -1)
-            WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
-            ORDER BY s.kind, s.number
-            """,
-            [
-                InvoiceStatus.SETTLED,
-                InvoiceStatus.OPEN,
-                _date(db.as_of),
-                db.source,
-                db.batch_id,
-                _datetime(db.now),
-                _datetime(db.now),
-            ],
-        )
     execute("DROP TABLE encaisse_import_due")
     if not updated:
         return
@@ -415,22 +417,23 @@ def _write_invoices(db: _Params, *, created: int, updated: int) -> None:
     )
 
 
-def _write_payments(db: _Params, *, updated: int) -> None:
-    execute(
-        """
-        INSERT INTO receivables_payment (
-            customer_id, reference, received_on, amount, unallocated_amount, currency, method,
-            source, import_batch_id, created_at
+def _write_payments(db: _Params, *, created: int, updated: int) -> None:
+    if created:
+        execute(
+            """
+            INSERT INTO receivables_payment (
+                customer_id, reference, received_on, amount, unallocated_amount, currency, method,
+                source, import_batch_id, created_at
+            )
+            SELECT c.id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
+                   s.currency, '',
+                   %s, %s, %s
+            FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
+            WHERE s.action = 'new' AND s.kind = 'payment'
+            ORDER BY s.line
+            """,
+            [db.source, db.batch_id, _datetime(db.now)],
         )
-        SELECT c.id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
-               s.currency, '',
-               %s, %s, %s
-        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
-        WHERE s.action = 'new' AND s.kind = 'payment'
-        ORDER BY s.line
-        """,
-        [db.source, db.batch_id, _datetime(db.now)],
-    )
     if not updated:
         return
     execute(
