@@ -10,7 +10,9 @@ long, blank) is handed over as it is, for the reader to repair or report.
 On a machine with two cores or more, a file of ``CHILD_MIN_BYTES`` or more is scanned by a
 forked child process that sends the lines it keeps through a pipe, in batches: reading and
 sorting four million lines then runs beside the reader's work on the customer lines (the
-import's wall time, not its CPU time, goes down). The child touches nothing but the file.
+import's wall time, not its CPU time, goes down). The child touches nothing but the file. Once
+done, it also checks that the file has no carriage return outside a CRLF (``plain_newlines``):
+then the reader's second pass (the labels) may count lines in bytes, without decoding the text.
 """
 
 import multiprocessing
@@ -21,6 +23,7 @@ from pathlib import Path
 
 CHILD_MIN_BYTES = 32 << 20  # below (some 200,000 lines), a process costs more than it saves
 BATCH_LINES = 4096
+BLOCK_BYTES = 1 << 20
 
 
 @dataclass
@@ -35,6 +38,23 @@ class Layout:
     prefixes: tuple[str, ...]
     rows: int = 0  # non-blank lines after the header, once the scan is over
     sales_journals: set[str] = field(default_factory=set)
+    # True when the child found every line ending in LF or CRLF (never known without a child).
+    plain_newlines: bool = False
+
+
+def plain_newlines(path: Path) -> bool:
+    """Whether every carriage return of the file is followed by a line feed: then the file's
+    lines split on LF alone are the lines that reading it as text (universal newlines) gives."""
+    carry = b""
+    with path.open("rb") as fh:
+        while block := fh.read(BLOCK_BYTES):
+            block = carry + block
+            carry = b"\r" if block[-1:] == b"\r" else b""
+            if carry:
+                block = block[:-1]
+            if block.count(b"\r") != block.count(b"\r\n"):
+                return False
+    return not carry
 
 
 def scan(layout: Layout):
@@ -97,7 +117,7 @@ def _from_child(layout: Layout):
             if message[0] == "lines":
                 yield from zip(message[1], message[2], strict=True)
             elif message[0] == "end":
-                layout.rows, layout.sales_journals = message[1], message[2]
+                layout.rows, layout.sales_journals, layout.plain_newlines = message[1:]
                 return
             else:
                 raise message[1]
@@ -120,7 +140,8 @@ def _child(layout: Layout, sender) -> None:
                 numbers, texts = [], []
         if numbers:
             sender.send(("lines", numbers, texts))
-        sender.send(("end", layout.rows, layout.sales_journals))
+        plain = plain_newlines(layout.path)
+        sender.send(("end", layout.rows, layout.sales_journals, plain))
     except Exception as exc:  # the parent raises it where the single process would have
         sender.send(("error", exc))
     finally:

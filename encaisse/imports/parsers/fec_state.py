@@ -32,7 +32,7 @@ class Pieces:
         self.journal = array("i")  # index in ``journals`` of the first credit line's journal
         self.avoir = bytearray()  # 1 when a credit line's label names a credit note
         self.journals: list[str] = []
-        self._journal_ids: dict[str, int] = {}
+        self.journal_ids: dict[str, int] = {}
 
     def add(self, line: int, date: int) -> int:
         i = len(self.line)
@@ -47,9 +47,9 @@ class Pieces:
         return i
 
     def journal_id(self, journal: str) -> int:
-        found = self._journal_ids.get(journal)
+        found = self.journal_ids.get(journal)
         if found is None:
-            found = self._journal_ids[journal] = len(self.journals)
+            found = self.journal_ids[journal] = len(self.journals)
             self.journals.append(journal)
         return found
 

@@ -29,6 +29,8 @@ from .text import describe_separator, file_error
 HEADER_SEARCH_ROWS = 20
 DELIMITERS = (";", ",", "\t", "|")
 ITEM_FIELDS = frozenset({"number", "amount", "open_amount", "issue_date", "due_date"})
+# The optional columns of an open-items row, looked up once per file (None when absent).
+ITEM_COLUMNS = ("due_date", "amount", "open_amount", "kind", "currency", "label", "reference")
 CUSTOMER_FIELDS = (
     "email",
     "siren",
@@ -162,6 +164,7 @@ class TabularReader:
         self.result.has_due_dates = "due_date" in self.col
         if self.result.content == "open_items":
             self.key_columns = tuple(self.col[f] for f in ("customer_code", "number", "issue_date"))
+            self.item_columns = tuple(self.col.get(f) for f in ITEM_COLUMNS)
         self.result.use_rows(self._rows(pending))
         return self.result
 
@@ -199,25 +202,26 @@ class TabularReader:
         to_record = self._item if self.result.content == "open_items" else self._customer
         seen: dict = {}
         rows = 0
-        filler = "" if self.delimiter else None
+        delimiter = self.delimiter
+        filler = "" if delimiter else None
+        # A cell most rows fill: when it holds text, the row is not blank (no join needed).
+        probe = self.col.get("customer_code", 0)
         for source in (pending, self.rows):
             for line_no, cells in source:
                 if len(cells) < width:
                     cells = list(cells) + [filler] * (width - len(cells))
-                elif (
-                    len(cells) > ncols and self.delimiter and any(c.strip() for c in cells[ncols:])
-                ):
+                elif len(cells) > ncols and delimiter and any(c.strip() for c in cells[ncols:]):
                     self._wrong_width(line_no, ncols, len(cells))
                     rows += 1
                     continue
-                if self.delimiter:
-                    if not "".join(cells).strip():
+                if delimiter:
+                    if not (cells[probe].strip() or "".join(cells).strip()):
                         continue
                 elif not any(cell_text(c) for c in cells):
                     continue
                 rows += 1
                 record = to_record(line_no, cells, seen)
-                if record is not None and not errors.failing:
+                if record is not None and (errors.skip or not errors.count):
                     yield record
         self.result.rows_read = rows
         if not rows:
@@ -272,9 +276,13 @@ class TabularReader:
         return None if amount is None else int(amount * 100)
 
     def _item(self, line_no: int, cells, seen) -> tuple | None:
-        """The ItemRow of a row (``records.ROW_FIELDS``), or None after recording the error."""
-        col = self.col
+        """The ItemRow of a row (``records.ROW_FIELDS``), or None after recording the error.
+
+        The common cells (text dates already seen, both amounts written ``1234,56``) are read
+        in line; anything else goes the long way (``_date``, ``_amounts``), which words the
+        errors."""
         i_code, i_number, i_issue = self.key_columns
+        i_due, i_amount, i_open, i_kind, i_currency, i_label, i_ref = self.item_columns
         code = cells[i_code]
         code = code.strip() if code.__class__ is str else cell_text(code)
         if not code:
@@ -283,27 +291,41 @@ class TabularReader:
         number = number.strip() if number.__class__ is str else cell_text(number)
         if not number:
             return self._bad(line_no, "number", _("an invoice number"), "")
+        dates = self._dates
         raw = cells[i_issue]
-        try:
-            issue_date = self._date(raw)
-        except ValueError:
-            issue_date = None
+        issue_date = dates.get(raw)
         if issue_date is None:
-            return self._bad(line_no, "issue_date", _("a date such as 31/01/2024"), raw)
-        due_date = None
-        i = col.get("due_date")
-        if i is not None:
             try:
-                due_date = self._date(cells[i])
+                issue_date = self._date(raw)
             except ValueError:
-                return self._bad(line_no, "due_date", _("a date such as 31/01/2024"), cells[i])
-        amounts = self._amounts(line_no, cells)
-        if amounts is None:
-            return None
-        amount, open_amount = amounts
+                issue_date = None
+            if issue_date is None:
+                return self._bad(line_no, "issue_date", _("a date such as 31/01/2024"), raw)
+        due_date = None
+        if i_due is not None:
+            raw = cells[i_due]
+            due_date = dates.get(raw)
+            if due_date is None:
+                try:
+                    due_date = self._date(raw)
+                except ValueError:
+                    return self._bad(line_no, "due_date", _("a date such as 31/01/2024"), raw)
+        amount = open_amount = None
+        if i_amount is not None and i_open is not None and self.delimiter:  # CSV: all text
+            head, comma, tail = cells[i_amount].partition(",")
+            if comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal():
+                amount = int(head + tail)
+                head, comma, tail = cells[i_open].partition(",")
+                if comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal():
+                    open_amount = int(head + tail)
+        if open_amount is None or open_amount > amount:
+            amounts = self._amounts(line_no, cells)
+            if amounts is None:
+                return None
+            amount, open_amount = amounts
         kind = None
-        i = col.get("kind")
-        if i is not None:
+        if i_kind is not None:
+            i = i_kind
             raw = _text(cells[i])
             if raw:
                 kind = KIND_BY_WORD.get(raw.lower())
@@ -314,9 +336,8 @@ class TabularReader:
         if kind is None or (kind == ItemKind.INVOICE and negative):
             kind = ItemKind.CREDIT_NOTE if negative else ItemKind.INVOICE
         currency = "EUR"
-        i = col.get("currency")
-        if i is not None:
-            raw = cells[i]
+        if i_currency is not None:
+            raw = cells[i_currency]
             if raw != "EUR":
                 currency = _text(raw).upper().replace("€", "EUR") or "EUR"
                 if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
@@ -327,12 +348,13 @@ class TabularReader:
             expected = _("a number not already used on line %(line)d") % {"line": first}
             return self._bad(line_no, "number", expected, number)
         numbers[number] = line_no
-        customer = self.result.customers.get(code)
+        customers = self.result.customers
+        customer = customers.get(code)
         if customer is None:
-            self.result.customers[code] = self._customer_record(line_no, code, cells)
-        elif not customer.name and "customer_name" in col:
-            customer.name = _text(cells[col["customer_name"]])
-        i, j = col.get("label"), col.get("reference")
+            customers[code] = self._customer_record(line_no, code, cells)
+        elif not customer.name and "customer_name" in self.col:
+            customer.name = _text(cells[self.col["customer_name"]])
+        i, j = i_label, i_ref
         return (
             line_no,
             code,

@@ -10,7 +10,8 @@ The steps:
 3. create and update the customers the input names (``customers.py``);
 4. match each row to the ledger: invoices and credit notes by kind and number, payments by
    customer and reference; classify it as new, update (something differs) or same;
-5. fill the due dates the input lacks (a FEC) from the customer's terms, else the company's;
+5. work out the due dates the input lacks (a FEC) from the customer's terms, else the
+   company's (joined by the insert);
 6. insert the new rows, update the changed ones, and in snapshot mode settle what the input no
    longer lists (only documents that came from file imports: hand-made and API ones are left);
 7. total what the input holds and what the ledger now holds, per customer.
@@ -112,6 +113,7 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
     # Open cents per customer code, tallied as the rows go by: the file's totals and the
     # customers it names, without an index on the staging table to read them back.
     tally: dict[str, int] = {}
+    kinds: dict[str, int] = {}
     staged = stage_load(
         stage_rows(
             rows,
@@ -119,12 +121,14 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
             file_name=ledger.file_name,
             default_currency=company.currency,
             tally=tally,
+            kinds=kinds,
         )
     )
     duplicates = _duplicates(ledger.file_name, remove=skip_bad_rows)
     errors.extend(duplicates)
     if duplicates and skip_bad_rows:
         tally = totals.stage_tally()  # the rows left once the duplicates are gone
+        kinds = dict(fetch("SELECT kind, COUNT(*) FROM encaisse_import_stage GROUP BY kind"))
     codes = sorted(tally)
     stage_codes(codes)
     customer_counts = customers_upsert(
@@ -137,11 +141,14 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
     result.customers_created = customer_counts.created
     result.customers_updated = customer_counts.updated
 
-    _match()
-    stage_index_targets()
-    _fill_due_dates(company)
-    _classify()
-    _count(result)
+    # A first import matches nothing: then no row needs a second look (the target index, the
+    # comparison with the ledger, the updates, the settlement's anti-join are all skipped).
+    matched = _match()
+    if matched["invoice"] or matched["payment"]:
+        stage_index_targets()
+        _classify()
+    _due_dates(company)
+    _count(result, kinds=kinds, matched=matched["invoice"] + matched["payment"])
     db = _Params(batch_id=batch.pk, as_of=as_of, now=now, source=source)
     settled_customers = False
     if mode == ImportMode.SNAPSHOT and ledger.content == ImportContent.OPEN_ITEMS:
@@ -151,10 +158,10 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
             result.warnings.append({"code": "settlement_skipped", "count": len(result.errors)})
         else:
             # Before the inserts: new rows have no target yet and would look "not listed".
-            result.invoices_settled, result.payments_settled = _settle_missing(db)
+            result.invoices_settled, result.payments_settled = _settle_missing(db, matched)
             settled_customers = bool(result.invoices_settled or result.payments_settled)
-    _write_invoices(db, created=result.invoices_created)
-    _write_payments(db)
+    _write_invoices(db, created=result.invoices_created, updated=result.invoices_updated)
+    _write_payments(db, created=result.payments_created, updated=result.payments_updated)
 
     result.file_totals = totals.file_totals(tally)
     result.imported_totals = totals.imported_totals()
@@ -173,6 +180,11 @@ class _Params:
 
 def _duplicates(file_name: str, *, remove: bool) -> list[RowError]:
     """Rows that repeat an earlier row's key: refused (and removed when skipping bad rows)."""
+    # One pass over the (kind, number) index first: most files repeat no number at all.
+    if not fetch(
+        "SELECT 1 FROM encaisse_import_stage GROUP BY kind, number HAVING COUNT(*) > 1 LIMIT 1"
+    ):
+        return []
     rows = fetch(
         """
         SELECT s.line, s.kind, s.number, MIN(t.line)
@@ -212,16 +224,17 @@ def _duplicates(file_name: str, *, remove: bool) -> list[RowError]:
     return errors
 
 
-def _match() -> None:
-    """Point each row at the document it updates, if the ledger has it."""
-    execute(
+def _match() -> dict[str, int]:
+    """Point each row at the document it updates, if the ledger has it; returns how many rows
+    matched, invoices (and credit notes) and payments."""
+    invoices = execute(
         """
         UPDATE encaisse_import_stage AS s SET target_id = i.id
         FROM receivables_invoice AS i
         WHERE s.kind IN ('invoice', 'credit_note') AND i.kind = s.kind AND i.number = s.number
         """
     )
-    execute(
+    payments = execute(
         """
         UPDATE encaisse_import_stage AS s SET target_id = p.id
         FROM customers_customer AS c, receivables_payment AS p
@@ -229,13 +242,15 @@ def _match() -> None:
           AND p.customer_id = c.id AND p.reference = s.number
         """
     )
+    return {"invoice": invoices, "payment": payments}
 
 
-def _fill_due_dates(company) -> None:
+def _due_dates(company) -> None:
     """New documents without a due date get the one their customer's terms give.
 
-    Computed once per distinct (issue date, terms) in Python with ``due_date_for``, then joined
-    back: a million FEC lines share a few thousand issue dates and a handful of terms."""
+    Computed once per distinct (issue date, terms) in Python with ``due_date_for`` into the
+    table ``encaisse_import_due``, which the invoice insert joins: a million FEC lines share a
+    few thousand issue dates and a handful of terms."""
     combos = fetch(
         """
         SELECT DISTINCT s.issue_date, c.terms_kind, c.terms_days
@@ -243,8 +258,6 @@ def _fill_due_dates(company) -> None:
         WHERE s.due_given = 0 AND s.target_id IS NULL AND s.kind <> 'payment'
         """
     )
-    if not combos:
-        return
     mapping = []
     for issue_date, kind, days in combos:
         if isinstance(issue_date, str):
@@ -268,18 +281,9 @@ def _fill_due_dates(company) -> None:
         )
         """
     )
-    with connection.cursor() as cursor:
-        cursor.executemany("INSERT INTO encaisse_import_due VALUES (%s, %s, %s, %s)", mapping)
-    execute(
-        """
-        UPDATE encaisse_import_stage AS s SET due_date = m.due_date
-        FROM customers_customer AS c, encaisse_import_due AS m
-        WHERE s.due_given = 0 AND s.target_id IS NULL AND s.kind <> 'payment'
-          AND c.code = s.customer_code AND m.issue_date = s.issue_date
-          AND m.terms_kind = c.terms_kind AND m.terms_days = COALESCE(c.terms_days, -1)
-        """
-    )
-    execute("DROP TABLE encaisse_import_due")
+    if mapping:
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO encaisse_import_due VALUES (%s, %s, %s, %s)", mapping)
 
 
 # A matched invoice is updated when the input says something else than the ledger. Fields the
@@ -296,7 +300,7 @@ INVOICE_DIFFERS = """
 
 
 def _classify() -> None:
-    execute("UPDATE encaisse_import_stage SET action = 'new' WHERE target_id IS NULL")
+    """Matched rows: update or same (the others keep the default, new)."""
     execute(
         f"""
         UPDATE encaisse_import_stage AS s
@@ -319,7 +323,9 @@ def _classify() -> None:
     )
 
 
-def _count(result: ApplyResult) -> None:
+def _count(result: ApplyResult, *, kinds: dict[str, int], matched: int) -> None:
+    """The counts by kind and action: the rows of each kind (``kinds``) less the matched ones
+    are new; the matched ones are read back by the target index."""
     names = {
         ("invoice", "new"): "invoices_created",
         ("invoice", "update"): "invoices_updated",
@@ -327,42 +333,58 @@ def _count(result: ApplyResult) -> None:
         ("payment", "new"): "payments_created",
         ("payment", "update"): "payments_updated",
     }
-    for kind, action, count in fetch(
-        "SELECT kind, action, COUNT(*) FROM encaisse_import_stage GROUP BY kind, action"
-    ):
+    rows = []
+    if matched:
+        rows = fetch(
+            "SELECT kind, action, COUNT(*) FROM encaisse_import_stage"
+            " WHERE target_id IS NOT NULL GROUP BY kind, action"
+        )
+    new = dict(kinds)
+    for kind, _action, count in rows:
+        new[kind] = new.get(kind, 0) - count
+    for kind, action, count in [*rows, *((kind, "new", n) for kind, n in new.items())]:
         name = names.get(("payment" if kind == "payment" else "invoice", action))
         if name:
             setattr(result, name, getattr(result, name) + count)
 
 
-def _write_invoices(db: _Params, *, created: int) -> None:
-    with sqlite_indexes_rebuilt("receivables_invoice", new_rows=created):
-        execute(
-            """
-            INSERT INTO receivables_invoice (
-                customer_id, kind, number, issue_date, due_date, amount, open_amount,
-                currency, status, settled_on, reference, label, source, import_batch_id,
-                created_at, updated_at
+def _write_invoices(db: _Params, *, created: int, updated: int) -> None:
+    if created:  # a re-import inserts nothing: no pass over the staging rows
+        with sqlite_indexes_rebuilt("receivables_invoice", new_rows=created):
+            execute(
+                """
+                INSERT INTO receivables_invoice (
+                    customer_id, kind, number, issue_date, due_date, amount, open_amount,
+                    currency, status, settled_on, reference, label, source, import_batch_id,
+                    created_at, updated_at
+                )
+                SELECT c.id, s.kind, s.number, s.issue_date, COALESCE(s.due_date, m.due_date),
+                       s.amount / 100.0,
+                       s.open_amount / 100.0, s.currency,
+                       CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
+                       CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
+                       s.reference, s.label, %s, %s, %s, %s
+                FROM encaisse_import_stage AS s
+                JOIN customers_customer AS c ON c.code = s.customer_code
+                LEFT JOIN encaisse_import_due AS m ON s.due_given = 0
+                    AND m.issue_date = s.issue_date AND m.terms_kind = c.terms_kind
+                    AND m.terms_days = COALESCE(c.terms_days, -1)
+                WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
+                ORDER BY s.kind, s.number
+                """,
+                [
+                    InvoiceStatus.SETTLED,
+                    InvoiceStatus.OPEN,
+                    _date(db.as_of),
+                    db.source,
+                    db.batch_id,
+                    _datetime(db.now),
+                    _datetime(db.now),
+                ],
             )
-            SELECT c.id, s.kind, s.number, s.issue_date, s.due_date, s.amount / 100.0,
-                   s.open_amount / 100.0, s.currency,
-                   CASE WHEN s.open_amount = 0 THEN %s ELSE %s END,
-                   CASE WHEN s.open_amount = 0 THEN %s ELSE NULL END,
-                   s.reference, s.label, %s, %s, %s, %s
-            FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
-            WHERE s.action = 'new' AND s.kind IN ('invoice', 'credit_note')
-            ORDER BY s.kind, s.number
-            """,
-            [
-                InvoiceStatus.SETTLED,
-                InvoiceStatus.OPEN,
-                _date(db.as_of),
-                db.source,
-                db.batch_id,
-                _datetime(db.now),
-                _datetime(db.now),
-            ],
-        )
+    execute("DROP TABLE encaisse_import_due")
+    if not updated:
+        return
     execute(
         """
         UPDATE receivables_invoice SET
@@ -395,22 +417,25 @@ def _write_invoices(db: _Params, *, created: int) -> None:
     )
 
 
-def _write_payments(db: _Params) -> None:
-    execute(
-        """
-        INSERT INTO receivables_payment (
-            customer_id, reference, received_on, amount, unallocated_amount, currency, method,
-            source, import_batch_id, created_at
+def _write_payments(db: _Params, *, created: int, updated: int) -> None:
+    if created:
+        execute(
+            """
+            INSERT INTO receivables_payment (
+                customer_id, reference, received_on, amount, unallocated_amount, currency, method,
+                source, import_batch_id, created_at
+            )
+            SELECT c.id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
+                   s.currency, '',
+                   %s, %s, %s
+            FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
+            WHERE s.action = 'new' AND s.kind = 'payment'
+            ORDER BY s.line
+            """,
+            [db.source, db.batch_id, _datetime(db.now)],
         )
-        SELECT c.id, s.number, s.issue_date, s.amount / 100.0, s.open_amount / 100.0,
-               s.currency, '',
-               %s, %s, %s
-        FROM encaisse_import_stage AS s JOIN customers_customer AS c ON c.code = s.customer_code
-        WHERE s.action = 'new' AND s.kind = 'payment'
-        ORDER BY s.line
-        """,
-        [db.source, db.batch_id, _datetime(db.now)],
-    )
+    if not updated:
+        return
     execute(
         """
         UPDATE receivables_payment SET
@@ -446,8 +471,10 @@ SETTLE_OPEN = {
 SETTLE_KINDS = {"invoice": "('invoice', 'credit_note')", "payment": "('payment')"}
 
 
-def _settle_sql(table: str, what: str) -> str:
+def _settle_sql(table: str, what: str, *, matched: int) -> str:
     kinds = SETTLE_KINDS[what]
+    if not matched:  # no row points at one of them: every open one is settled
+        return f"UPDATE {table} {SETTLE_SET[what]} WHERE {SETTLE_OPEN[what]}"  # noqa: S608
     if connection.vendor == "postgresql":
         return f"""
             UPDATE {table} {SETTLE_SET[what]}
@@ -469,11 +496,11 @@ def _settle_sql(table: str, what: str) -> str:
     """  # noqa: S608 - constant fragments, no input
 
 
-def _settle_missing(db: _Params) -> tuple[int, int]:
+def _settle_missing(db: _Params, matched: dict[str, int]) -> tuple[int, int]:
     """Snapshot: what file imports brought in and this file no longer lists is no longer open."""
     sources = list(FILE_SOURCES)
     invoices = execute(
-        _settle_sql("receivables_invoice", "invoice"),
+        _settle_sql("receivables_invoice", "invoice", matched=matched["invoice"]),
         [
             InvoiceStatus.SETTLED,
             _date(db.as_of),
@@ -483,7 +510,10 @@ def _settle_missing(db: _Params) -> tuple[int, int]:
             *sources,
         ],
     )
-    payments = execute(_settle_sql("receivables_payment", "payment"), [db.batch_id, *sources])
+    payments = execute(
+        _settle_sql("receivables_payment", "payment", matched=matched["payment"]),
+        [db.batch_id, *sources],
+    )
     return invoices, payments
 
 

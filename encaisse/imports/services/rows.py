@@ -117,11 +117,20 @@ def _refusal(row: tuple, default_currency: str) -> RecordRefused | None:
     return None
 
 
-def stage_rows(rows, errors: list[RowError], *, file_name: str, default_currency: str, tally: dict):
+def stage_rows(
+    rows,
+    errors: list[RowError],
+    *,
+    file_name: str,
+    default_currency: str,
+    tally: dict,
+    kinds: dict,
+):
     """Yield the staging rows (``staging.COLUMNS`` order) of ItemRows; refused rows go to
     ``errors`` instead. Amounts stay in cents, signed as the ledger stores them (credit notes
     negative); ``due_given`` says whether the row had a due date. ``tally`` receives the open
-    cents of each customer code (payments count against the customer: cash on account)."""
+    cents of each customer code (payments count against the customer: cash on account),
+    ``kinds`` the number of rows of each kind."""
     invoice, credit_note, payment = ItemKind.INVOICE, ItemKind.CREDIT_NOTE, ItemKind.PAYMENT
     default_currency = (default_currency or "").strip().upper()
     for row in rows:
@@ -148,6 +157,7 @@ def stage_rows(rows, errors: list[RowError], *, file_name: str, default_currency
         if kind == credit_note:
             amount, open_amount = -amount, -open_amount
         tally[code] = tally.get(code, 0) + (-open_amount if kind == payment else open_amount)
+        kinds[kind] = kinds.get(kind, 0) + 1
         yield (
             line,
             code,

@@ -16,7 +16,8 @@ payments positive, ``open_amount`` being the unallocated cash). The statements w
 REAL a decimal column holds) and compare ledger amounts as ``ROUND(amount * 100)``.
 Dates are ISO text. ``due_given`` says
 whether the file gave the due date (a FEC does not). ``target_id`` is the matching invoice or
-payment once matched, and ``action`` what the import does with the row: new, update or same.
+payment once matched, and ``action`` what the import does with the row: new (the default, so
+that a first import, where nothing matches, rewrites no row), update or same.
 """
 
 from contextlib import contextmanager
@@ -63,7 +64,7 @@ CREATE TEMP TABLE encaisse_import_stage (
     label varchar(255) NOT NULL,
     reference varchar(100) NOT NULL,
     target_id bigint NULL,
-    action varchar(8) NULL
+    action varchar(8) NOT NULL DEFAULT 'new'
 )
 """
 
@@ -138,6 +139,7 @@ def stage_drop() -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS encaisse_import_stage")
         cursor.execute("DROP TABLE IF EXISTS encaisse_import_code")
+        cursor.execute("DROP TABLE IF EXISTS encaisse_import_due")
 
 
 def execute(sql: str, params=()) -> int:
