@@ -121,9 +121,20 @@ def _to_do(*, user, collector: str, as_of: dt.date) -> QuerySet:
 
 def worklist(*, user, collector: str = "all", as_of: dt.date | None = None) -> list[WorklistRow]:
     """Calls to make and actions awaiting approval due by ``as_of`` (today), for ``collector``
-    ("all", "mine", "none" for unassigned, or a user id), most urgent first. Three queries."""
+    ("all", "mine", "none" for unassigned, or a user id), most urgent first. Four queries.
+
+    The ``MAX_ROWS`` first pending actions are picked by a query on the actions alone (the
+    pending ones, through ``action_todo_idx`` or ``action_status_idx``), and only they are then
+    joined to their customers, invoices and promises: joined in one query, SQLite's planner,
+    whose statistics say nearly every action is done, started from the customers and read
+    every action of each (about 1 s of CPU at 2M done actions, docs/benchmarks.md)."""
     as_of = as_of or today()
-    actions = _to_do(user=user, collector=collector, as_of=as_of)
+    ids = list(
+        _to_do(user=user, collector=collector, as_of=as_of)
+        .order_by("due_on", "id")
+        .values_list("pk", flat=True)[:MAX_ROWS]
+    )
+    actions = Action.objects.filter(pk__in=ids)
     broken = (
         PromiseToPay.objects.filter(
             customer=OuterRef("customer_id"),

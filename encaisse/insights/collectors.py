@@ -16,7 +16,13 @@ Per collector (a user):
 
 The segment filter narrows all of it to that segment's customers; the collector filter keeps
 that collector's row. Three GROUP BY queries (actions, promises, allocations) and one for the
-names, whatever the number of actions."""
+names, whatever the number of actions. The actions of the closed months are read from their
+monthly snapshot (``SnapshotActivity``, built with the others by ``snapshots_build``) while it
+holds; the current month's are counted live over the index on (status, done_at). A done
+action keeps the month of its ``done_at`` (set when it is done, never back-dated), so a closed
+month's counts change only when a customer is deleted or changes segment, which the
+snapshots' watermark sees, or when a user is deleted (their actions go to the user assigned or
+to no one), which waits for the next day's rebuild."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -32,8 +38,10 @@ from encaisse.dunning.models import Action, PromiseToPay
 from encaisse.receivables.models import Allocation
 
 from .dso import share
+from .models import SnapshotActivity
 from .queries import Scope, cents
 
+SEGMENT = "customer__segment_id"
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 REACHED = [
     CallOutcome.REACHED,
@@ -91,9 +99,13 @@ def _customer_lookups(scope: Scope, prefix: str) -> dict:
     return Scope(segment_id=scope.segment_id).customer_lookups(prefix)
 
 
-def _actions(start, end, scope: Scope) -> dict:
-    low, high = _bounds(start, end)
-    rows = (
+ACTION_COUNTS = [*CHANNELS, "calls_reached"]
+
+
+def _action_counts(low: dt.datetime, high: dt.datetime, scope: Scope, *keys: str):
+    """The done actions from ``low`` (included) to ``high`` (excluded), counted by channel per
+    ``who`` and ``keys``: an index range on (status, done_at)."""
+    return (
         Action.objects.filter(
             status=ActionStatus.DONE,
             channel__in=CHANNELS.values(),
@@ -102,14 +114,64 @@ def _actions(start, end, scope: Scope) -> dict:
             **_customer_lookups(scope, "customer__"),
         )
         .annotate(who=Coalesce("done_by_id", "assigned_to_id"))
-        .values("who")
+        .values("who", *keys)
         .order_by()
         .annotate(
             **{name: Count("id", filter=Q(channel=channel)) for name, channel in CHANNELS.items()},
             calls_reached=Count("id", filter=Q(channel=Channel.CALL, outcome__in=REACHED)),
         )
     )
-    return {row.pop("who"): row for row in rows}
+
+
+def _add(into: dict, who, counts: dict) -> None:
+    row = into.setdefault(who, dict.fromkeys(ACTION_COUNTS, 0))
+    for name in ACTION_COUNTS:
+        row[name] += counts[name]
+
+
+def _actions(start, end, scope: Scope) -> dict:
+    """Per ``who``: the closed months of the period from the snapshots when they hold (a few
+    hundred rows), the days before and after them live."""
+    from .snapshots import covered_months, fresh_state, month_add
+
+    months = covered_months(fresh_state(), start, end)
+    ranges = [(start, end)]
+    result: dict = {}
+    if months:
+        after = month_add(months[-1], 1)
+        ranges = [(start, months[0] - dt.timedelta(days=1)), (after, end)]
+        stored = SnapshotActivity.objects.filter(month__gte=months[0], month__lt=after)
+        if scope.segment_id is not None:
+            stored = stored.filter(segment_id=scope.segment_id)
+        for row in stored.values("user_id", *ACTION_COUNTS):
+            _add(result, row.pop("user_id"), row)
+    for low, high in ranges:
+        if low <= high:
+            for row in _action_counts(*_bounds(low, high), scope):
+                _add(result, row.pop("who"), row)
+    return result
+
+
+def activity_snapshot_rows(first: dt.date, last: dt.date) -> list[SnapshotActivity]:
+    """The done actions of each month from ``first`` to ``last`` (first days) per (segment,
+    who): one GROUP BY per month over its index range."""
+    from .snapshots import month_add, month_last_day
+
+    rows = []
+    month = first
+    while month <= last:
+        counts = _action_counts(*_bounds(month, month_last_day(month)), Scope(), SEGMENT)
+        rows.extend(
+            SnapshotActivity(
+                month=month,
+                segment_id=row[SEGMENT],
+                user_id=row["who"],
+                **{name: row[name] for name in ACTION_COUNTS},
+            )
+            for row in counts
+        )
+        month = month_add(month, 1)
+    return rows
 
 
 def _promises(start, end, scope: Scope) -> dict:

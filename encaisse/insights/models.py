@@ -149,6 +149,28 @@ class SnapshotPosition(models.Model):
         return f"{self.segment_id}/{self.collector_id}: {self.open}"
 
 
+class SnapshotActivity(models.Model):
+    """The dunning actions done in one closed month (the local date of ``done_at``) by one
+    user (``user_id``: who did it, or the user it was assigned to when the system did it; None
+    for no one) on the customers of one segment, by channel: the collectors' activity of
+    ``/insights/dunning/`` reads it instead of every action of the period."""
+
+    month = models.DateField()  # its first day
+    segment_id = models.BigIntegerField(null=True)
+    user_id = models.BigIntegerField(null=True)
+    calls = models.IntegerField()
+    calls_reached = models.IntegerField()
+    emails = models.IntegerField()
+    letters = models.IntegerField()
+    formal_notices = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="insights_snapshot_activity_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.segment_id}/{self.user_id}"
+
+
 class SnapshotState(models.Model):
     """One row: which months the snapshots cover and what the ledger held when they were built
     (the largest ids and the customers' assignment), so a reader knows whether they still

@@ -9,9 +9,10 @@ late, for the 365-day average days late, whose window rarely starts on the 1st) 
 For the day of the build, also: each customer's days late (``SnapshotDelay``), the open
 documents per (segment, collector) (``SnapshotPosition``: the position of that day) and the
 open invoices by the date the cash forecast expects them (``SnapshotForecast``; the forecast
-reads the customers a dispute or a promise touches live). What is computed live: the current
-month's revenue (an index range), the open position on another date (the covering index of
-open invoices) and the unallocated cash, once per request.
+reads the customers a dispute or a promise touches live). And the dunning actions done in each
+closed month per (segment, user) (``SnapshotActivity``, the collectors' activity). What is
+computed live: the current month's revenue (an index range), the open position on another date
+(the covering index of open invoices) and the unallocated cash, once per request.
 
 They are built by ``snapshots_build`` (``encaisse insights snapshot [--rebuild]``, the worker's
 ``insights-snapshots`` job) for the ``MONTHS`` months before the current one, from a handful of
@@ -47,6 +48,7 @@ from encaisse.receivables.choices import InvoiceKind, InvoiceStatus
 from encaisse.receivables.models import Allocation, Invoice, Payment
 
 from .models import (
+    SnapshotActivity,
     SnapshotDay,
     SnapshotDelay,
     SnapshotForecast,
@@ -403,6 +405,13 @@ def _steps(first: dt.date) -> None:
     )
 
 
+def _activity(first: dt.date, last: dt.date) -> None:
+    from .collectors import activity_snapshot_rows
+
+    SnapshotActivity.objects.all().delete()
+    SnapshotActivity.objects.bulk_create(activity_snapshot_rows(first, last), batch_size=2000)
+
+
 def _delays(day: dt.date) -> None:
     """Every customer's days late on ``day``, for that day's cash forecast (whole days) and
     the risk view's ranking (amounts in cents): one INSERT ... SELECT."""
@@ -485,6 +494,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     _position(today())
     _forecast(today())
     _steps(first)
+    _activity(first, last)
     state, _created = SnapshotState.objects.update_or_create(
         pk=1,
         defaults={

@@ -186,6 +186,9 @@ class Action(models.Model):
                 name="action_todo_idx",
             ),
             models.Index(fields=["status", "channel", "due_on"], name="action_status_idx"),
+            # The actions done in a period (the collectors' activity of the current month): an
+            # equality and a range, usable whether the status is a literal or a parameter.
+            models.Index(fields=["status", "done_at"], name="action_done_idx"),
             models.Index(
                 fields=["promise"], condition=Q(promise__isnull=False), name="action_promise_idx"
             ),
