@@ -219,13 +219,12 @@ class DisputesOverview:
 
 def _folded(filters: StatsFilters) -> bool:
     """Whether the open disputes and the resolutions per month can be read with the period's
-    disputes: a period ending by the as-of date (every disputes raised in it is raised by
-    then), both ends given."""
+    disputes: a period from a given day to the as-of date (the page's), so that the disputes
+    read apart are those raised before it."""
     return (
         filters.as_of is not None
         and filters.raised_from is not None
-        and filters.raised_to is not None
-        and filters.raised_to <= filters.as_of
+        and filters.raised_to == filters.as_of
     )
 
 

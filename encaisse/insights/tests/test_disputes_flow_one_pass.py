@@ -27,15 +27,14 @@ pytestmark = pytest.mark.django_db
         # raised before the period, resolved or still open in it
         StatsFilters(as_of=AS_OF, raised_from=dt.date(2026, 3, 1), raised_to=AS_OF),
         StatsFilters(
-            as_of=AS_OF,
-            raised_from=dt.date(2026, 4, 15),
-            raised_to=dt.date(2026, 5, 31),  # open after the period's end, by the as-of date
-            department="billing",
+            as_of=AS_OF, raised_from=dt.date(2026, 4, 15), raised_to=AS_OF, department="billing"
         ),
+        # a period ending before the as-of date: read over every dispute
+        StatsFilters(as_of=AS_OF, raised_from=dt.date(2026, 2, 1), raised_to=dt.date(2026, 5, 31)),
         StatsFilters(as_of=AS_OF, raised_from=dt.date(2025, 7, 1), raised_to=AS_OF),
         StatsFilters(as_of=AS_OF, raised_from=dt.date(2030, 1, 1), raised_to=dt.date(2030, 2, 1)),
     ],
-    ids=["since-march", "billing-april-may", "whole-year", "later-than-as-of"],
+    ids=["since-march", "billing-since-april", "ends-before-as-of", "whole-year", "after-as-of"],
 )
 def test_open_disputes_and_flow_from_the_one_pass_match_the_reads_of_every_dispute(
     collector, filters
