@@ -283,15 +283,26 @@ def every_grouping_statistics(
     ``dispute_statistics`` gives them one grouping at a time (the customers: the ``limit``
     largest, and one more), from one read of the disputes (the insights page shows them all).
     The per-day counts of each group are kept, so the percentiles are the same."""
+    total, rows, _flow = every_grouping_with_flow(user=user, filters=filters, limit=limit)
+    return total, rows
+
+
+def every_grouping_with_flow(
+    *, user, filters: StatsFilters, limit: int, flow: tuple | None = None
+) -> tuple[GroupStats, dict[str, list[GroupStats]], dict | None]:
+    """As ``every_grouping_statistics``, and with ``flow`` (first day, last day), from the
+    same read of the filtered disputes: those resolved between the two days per month of
+    resolution and those still open after the as-of date (``sql.every_grouping_figures``:
+    counts and unrounded amounts)."""
     as_of = filters.as_of or today()
     queryset = disputes_for_statistics(user=user, filters=filters)
     keys = {f"k{i}": _key_expression(group_by) for i, group_by in enumerate(ONE_PASS)}
-    found = every_grouping_figures(
-        _inner(queryset, keys), as_of=as_of, keys=len(ONE_PASS), limit=limit
+    found, flowed = every_grouping_figures(
+        _inner(queryset, keys), as_of=as_of, keys=len(ONE_PASS), limit=limit, flow=flow
     )
     by_grouping = dict(zip(ONE_PASS, found, strict=True))
     rows = {group_by: _rows(group_by, by_grouping[group_by][1]) for group_by in GROUPS}
-    return _total(found[0][0]), rows
+    return _total(found[0][0]), rows, flowed
 
 
 def dispute_statistics(

@@ -105,19 +105,50 @@ def _statement(connection, inner: str, *, grouped: bool) -> str:
     return f"WITH {counted} " + " UNION ALL ".join(parts)
 
 
-def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) -> str:
+# The flow's two columns where a part has none (typed: PostgreSQL types a UNION's columns
+# from its first parts).
+EXTRA_NULL = ("CAST(NULL AS TEXT)", "CAST(NULL AS INTEGER)")
+
+
+def _resolved_month(connection) -> str:
+    if connection.vendor == "postgresql":
+        return "to_char(s_resolved, 'YYYY-MM')"
+    return "strftime('%%Y-%%m', s_resolved)"
+
+
+def _flow_parts(connection, keys: int) -> list[str]:
+    """Two more parts of the one-pass statement, read from ``base``: the disputes resolved
+    (local date) between two dates, per month of resolution (column ``r_month``), and those
+    still open after a date (``r_open`` = 1), each with its count and amount. Params: the two
+    dates, then the date."""
+    nulls = ", ".join("NULL" for _k in range(keys))
+    rest = ", ".join("NULL" for _f in FIGURES.split(", ")[2:])
+    month = _resolved_month(connection)
+    return [
+        f"SELECT {nulls}, {month}, {EXTRA_NULL[1]}, NULL, COUNT(*), SUM(s_amount), {rest} "  # noqa: S608
+        f"FROM base WHERE s_resolved >= %s AND s_resolved <= %s GROUP BY {month}",
+        f"SELECT {nulls}, {EXTRA_NULL[0]}, 1, NULL, COUNT(*), SUM(s_amount), {rest} "  # noqa: S608
+        "FROM base WHERE s_resolved IS NULL OR s_resolved > %s",
+    ]
+
+
+def _every_grouping_statement(
+    connection, inner: str, keys: int, *, limit: int, flow: bool = False
+) -> str:
     """Rows (k0, ..., k<keys - 1>, d, figures): the figures per key of one grouping and number
     of days to resolve ``d``, every other key NULL, for each of the first ``keys - 1`` keys
     (a few groups each), and for the ``limit`` (and one more) groups of largest amount of the
     last key (the customers), all from one read of the disputes (``base``). The disputes are
     first counted per combination of the small groupings' keys and days (``fine``: 28,000
     rows for 100k disputes), which each grouping then sums: PostgreSQL in one pass with
-    GROUPING SETS, SQLite, which has none, once per grouping. Params: the inner's, then the
-    as-of date twice."""
+    GROUPING SETS, SQLite, which has none, once per grouping. With ``flow``, each row has two
+    more columns after the keys (``_flow_parts``). Params: the inner's, then the as-of date
+    twice (and with ``flow`` the first and last day of the period, then the as-of date)."""
     sums = _row_sums(connection)
     columns = [f"k{i}" for i in range(keys)]
     small, largest = columns[:-1], columns[-1]
     keep = int(limit) + 1
+    extra = f"{', '.join(EXTRA_NULL)}, " if flow else ""
     materialized = "" if connection.vendor == "postgresql" else "MATERIALIZED "
     fine = (
         f"fine AS (SELECT {', '.join(small)}, s_days, {sums} FROM base "  # noqa: S608
@@ -126,7 +157,7 @@ def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) 
     if connection.vendor == "postgresql":
         sets = ", ".join(f"({column}, s_days)" for column in small)
         parts = [
-            f"SELECT {', '.join(small)}, NULL AS {largest}, s_days AS d, {SUMS} "  # noqa: S608
+            f"SELECT {', '.join(small)}, NULL AS {largest}, {extra}s_days AS d, {SUMS} "  # noqa: S608
             f"FROM fine GROUP BY GROUPING SETS ({sets})"
         ]
     else:
@@ -134,7 +165,7 @@ def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) 
         for column in small:
             picked = ", ".join(c if c == column else "NULL" for c in columns)
             parts.append(
-                f"SELECT {picked}, s_days, {SUMS} FROM fine GROUP BY {column}, s_days"  # noqa: S608
+                f"SELECT {picked}, {extra}s_days, {SUMS} FROM fine GROUP BY {column}, s_days"  # noqa: S608
             )
     nulls = ", ".join("NULL" for _c in small)
     top = (
@@ -142,31 +173,63 @@ def _every_grouping_statement(connection, inner: str, keys: int, *, limit: int) 
         f"ORDER BY SUM(s_amount) DESC, COUNT(*) DESC, {largest} LIMIT {keep})"
     )
     parts.append(
-        f"SELECT {nulls}, {largest}, s_days, {sums} FROM base "  # noqa: S608
+        f"SELECT {nulls}, {largest}, {extra}s_days, {sums} FROM base "  # noqa: S608
         f"WHERE {largest} IN (SELECT g FROM top) GROUP BY {largest}, s_days"
     )
+    if flow:
+        parts.extend(_flow_parts(connection, keys))
     return f"WITH base AS {materialized}({inner}), {fine}, {top} " + " UNION ALL ".join(parts)
 
 
-def every_grouping_figures(queryset, *, as_of: dt.date, keys: int, limit: int) -> list[tuple]:
+def every_grouping_figures(
+    queryset, *, as_of: dt.date, keys: int, limit: int, flow: tuple | None = None
+) -> tuple[list, dict | None]:
     """The figures of several groupings from one read of ``queryset``, whose values are the
     keys ``k0`` ... (never NULL; the last one kept to its ``limit`` groups of largest amount,
     and one more) and the ``s_*`` of ``grouped_figures``. Returns, per key, (total, groups) as
     ``grouped_figures`` does (the total over every dispute, the same for every key but the
-    last, whose total covers its largest groups only)."""
+    last, whose total covers its largest groups only). With ``flow`` (first day, last day),
+    from the same read: {"months": {"2026-03": (count, amount)} of the disputes resolved
+    between those days (local dates) per month, "open": (count, amount) of those still open
+    after the as-of date}; else None."""
     connection = connections[queryset.db]
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    day = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    statement = _every_grouping_statement(connection, inner, keys, limit=limit)
     postgresql = connection.vendor == "postgresql"
+
+    def day(value: dt.date):
+        return value if postgresql else value.isoformat()
+
+    statement = _every_grouping_statement(connection, inner, keys, limit=limit, flow=bool(flow))
+    params = [*params, day(as_of), day(as_of)]
+    if flow:
+        params += [day(flow[0]), day(flow[1]), day(as_of)]
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         if postgresql:
             # The grouping sets hash in one pass when their tables fit in memory (6 MB for
             # 100k disputes); under the default 4 MB PostgreSQL sorts the disputes to disk
             # once per grouping instead, twice as slow. For this transaction only.
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(statement, [*params, day, day])
+        cursor.execute(statement, params)
         rows = cursor.fetchall()
+    found = None
+    if flow:
+        found = {"months": {}, "open": (0, None)}
+        grouped = []
+        for row in rows:
+            month, is_open, values = row[keys], row[keys + 1], row[keys + 3 :]
+            if month is not None:
+                found["months"][month] = (values[0], values[1])
+            elif is_open is not None:
+                found["open"] = (values[0], values[1])
+            else:
+                grouped.append((*row[:keys], *row[keys + 2 :]))
+        rows = grouped
+    return _per_key(rows, keys), found
+
+
+def _per_key(rows: list, keys: int) -> list:
+    """Per key, (total, groups) from the rows (k0, ..., d, figures) of the one-pass
+    statement."""
     width = len(FIGURES.split(", "))
     figures = [{} for _k in range(keys)]
     counts = [{} for _k in range(keys)]
