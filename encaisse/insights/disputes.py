@@ -1,8 +1,11 @@
 """Disputes and non-quality for the insights page ``/insights/disputes/``: the management view
 of the disputes statistics (``encaisse.disputes.statistics``), whose selectors compute every
 grouped figure, percentile and Pareto; this module only maps the insights filters onto them and
-adds two small aggregates they do not have: the disputes still open on the as-of date, and the
-disputes resolved per month (the statistics count disputes by the month they were raised).
+adds what they do not group: the disputes still open on the as-of date, and the disputes
+resolved per month (the statistics count disputes by the month they were raised). When the
+period ends on the as-of date (what the page asks for), both come from the same one-pass read
+as the groupings (``every_grouping_with_flow``), plus the disputes raised before the period,
+read apart; for any other period, from two aggregates of their own.
 
 Everything is scoped by user through ``disputes_for_statistics`` (a department member: their
 department's disputes)."""
