@@ -23,7 +23,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 
 from encaisse.core.dates import today
-from encaisse.customers.models import Customer
 from encaisse.disputes.choices import ACTIVE_STATUSES
 from encaisse.dunning.choices import PromiseStatus
 from encaisse.dunning.models import PromiseInvoice
@@ -190,12 +189,7 @@ def _days_late_sql() -> str:
 
 
 def _scope_sql(scope: Scope, alias: str) -> tuple[str, list]:
-    lookups = scope.customer_lookups(prefix="")
-    if not lookups:
-        return "", []
-    customers = Customer.objects.filter(**lookups).values("pk")
-    subquery, params = customers.query.sql_with_params()
-    return f" AND {alias}.customer_id IN ({subquery})", list(params)
+    return scope.customer_in_sql(f"{alias}.customer_id")
 
 
 CENTS = "CAST(ROUND({} * 100) AS BIGINT)"

@@ -58,6 +58,15 @@ class Scope:
             lookups[f"{prefix}collector_id"] = self.collector_id
         return lookups
 
+    def customer_in_sql(self, column: str = "customer_id") -> tuple[str, list]:
+        """`` AND <column> IN (the scope's customer ids)`` and its params; nothing for all."""
+        lookups = self.customer_lookups(prefix="")
+        if not lookups:
+            return "", []
+        customers = Customer.objects.filter(**lookups).values("pk")
+        subquery, params = customers.query.sql_with_params()
+        return f" AND {column} IN ({subquery})", list(params)
+
 
 # Group keys: which customer column a per-group figure is keyed by.
 GROUPS = {
@@ -134,14 +143,8 @@ def _open_position(as_of: dt.date, scope: Scope) -> tuple[Decimal, Decimal]:
     is named with ``INDEXED BY`` (its planner, without statistics, prefers the status index), as
     the aged balance does."""
     hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
-    params = [_db_date(as_of), _db_date(as_of)]
-    where = ""
-    lookups = scope.customer_lookups(prefix="")
-    if lookups:
-        customers = Customer.objects.filter(**lookups).values("pk")
-        subquery, subquery_params = customers.query.sql_with_params()
-        where = f" AND customer_id IN ({subquery})"
-        params.extend(subquery_params)
+    where, where_params = scope.customer_in_sql()
+    params = [_db_date(as_of), _db_date(as_of), *where_params]
     # Fragments are constants; values are parameters.
     sql = f"""
         SELECT CAST(ROUND(SUM(open_amount) * 100) AS BIGINT),
@@ -284,10 +287,8 @@ def _open_owed(day: dt.date, scope: Scope, group: str | None) -> dict:
                 where += f" AND c.{field} = %s"
                 params.append(value)
         else:
-            customers = Customer.objects.filter(**lookups).values("pk")
-            subquery, subquery_params = customers.query.sql_with_params()
-            where = f" AND i.customer_id IN ({subquery})"
-            params.extend(subquery_params)
+            where, where_params = scope.customer_in_sql("i.customer_id")
+            params.extend(where_params)
     if group == "customer":
         join = ""
     # Fragments are constants; values are parameters.
@@ -334,14 +335,8 @@ def top_receivables_now(day: dt.date, *, scope: Scope, limit: int) -> dict:
         .annotate(total=_money("unallocated_amount"))
     )
     hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
-    params, where = [_db_date(day)], ""
-    lookups = scope.customer_lookups(prefix="")
-    if lookups:
-        customers = Customer.objects.filter(**lookups).values("pk")
-        subquery, subquery_params = customers.query.sql_with_params()
-        where = f" AND customer_id IN ({subquery})"
-        params.extend(subquery_params)
-    params.append(limit + len(cash))
+    where, where_params = scope.customer_in_sql()
+    params = [_db_date(day), *where_params, limit + len(cash)]
     # Fragments are constants; values are parameters.
     sql = f"""
         SELECT customer_id, CAST(ROUND(SUM(open_amount) * 100) AS BIGINT) AS total
@@ -554,13 +549,8 @@ def disputed_amount(*, as_of: dt.date, scope: Scope) -> Decimal:
     applies (as the disputes worklist does)."""
     hint = " INDEXED BY dispute_deadline_idx" if connection.vendor == "sqlite" else ""
     statuses = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
-    params, where = [_db_date(as_of)], ""
-    lookups = scope.customer_lookups(prefix="")
-    if lookups:
-        customers = Customer.objects.filter(**lookups).values("pk")
-        subquery, subquery_params = customers.query.sql_with_params()
-        where = f" AND customer_id IN ({subquery})"
-        params.extend(subquery_params)
+    where, where_params = scope.customer_in_sql()
+    params = [_db_date(as_of), *where_params]
     # Fragments are constants; values are parameters.
     sql = f"""
         SELECT CAST(ROUND(SUM(disputed_total) * 100) AS BIGINT)
