@@ -249,7 +249,8 @@ def _open_and_flow(*, user, filters: StatsFilters, limit: int):
     start = filters.raised_from
     earlier = open_on(user=user, filters=filters, raised_before=start)
     count, amount = _plus(flow["open"], (earlier.count, earlier.amount))
-    opened = OpenDisputes(count=count, amount=cents(amount))
+    # A count summed by PostgreSQL comes back as a Decimal; the template pluralises on it.
+    opened = OpenDisputes(count=int(count), amount=cents(amount))
     resolved = dict(flow["months"])
     for month, figures in resolved_by_month(
         user=user, filters=filters, raised_before=start
