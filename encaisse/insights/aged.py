@@ -4,8 +4,8 @@ Every figure is the aged balance page's (``receivables.selectors``), so the tota
 page's to the cent: open invoices and credit notes by due date, less unallocated cash by receipt
 date. No row per customer is read for it: a segment's or a collector's figures are summed in the
 database (``aged_balance_by``, one statement); grouped by customer, the database ranks the
-customers by balance and a page reads the rows of its own 50 customers, its chart those of the
-10 largest, and the totals come from one more sum (``CustomerLines``).
+customers by balance (ties by code) and a page reads the rows of its own 50 customers, its
+chart those of the 10 largest, and the totals come from one more sum (``CustomerLines``).
 
 A group drills down: a segment or a collector to its customers (this page, grouped by
 customer, narrowed to that segment or collector), a customer's bucket to the invoice list with
@@ -27,19 +27,14 @@ from encaisse.core.dates import AgeBucket, today
 from encaisse.core.exports import MONEY, Column
 from encaisse.core.money import ZERO
 from encaisse.core.templatetags.encaisse import bucket_label
-from encaisse.receivables.selectors import (
-    BucketAmounts,
-    aged_balance,
-    aged_balance_by,
-    aged_balance_ranked,
-)
+from encaisse.receivables.aged_ranking import RankedAgedRows
+from encaisse.receivables.selectors import AgedRow, BucketAmounts, aged_balance_by
 
 from .charts import Series, bar_chart
 from .queries import Scope, group_labels
 
 GROUPINGS = ("segment", "collector", "customer")
 CHART_GROUPS = 10  # bars on the chart: the largest balances, the rest as one "others" bar
-RANKED_READ = 500  # customer lines read by rank; more (an export) read every row at once
 
 
 @dataclass
@@ -54,57 +49,30 @@ class AgedGroup(BucketAmounts):
 
 
 class CustomerLines(Sequence):
-    """The customer lines of the grouped aged balance, largest balance first, read a slice at
-    a time: the database ranks the customers, then the slice's rows are read (the last slice
-    is kept, so the chart's 10 largest cost nothing more on the first page)."""
+    """The customer lines of the grouped aged balance, largest balance first (ties by code),
+    read a slice at a time: the aged balance's own ranked rows (``RankedAgedRows``: the
+    database ranks the customers, then the slice's rows are read; the last slice is kept, so
+    the chart's 10 largest cost nothing more on the first page)."""
 
     def __init__(self, *, as_of: dt.date, buckets: list[AgeBucket], scope: Q | None, size: int):
-        self.as_of, self.buckets, self.scope, self.size = as_of, buckets, scope, size
-        self._kept: tuple[int, list[AgedGroup]] = (0, [])
+        self.rows = RankedAgedRows(
+            as_of=as_of, buckets=buckets, customer_filter=scope, size=size, order="balance"
+        )
 
     def __len__(self) -> int:
-        return self.size
+        return len(self.rows)
 
     def __iter__(self):
         return iter(self[:])
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            start, stop, step = index.indices(self.size)
-            if step != 1:
-                raise ValueError("step")
-            return self._read(start, max(stop - start, 0))
-        position = index + self.size if index < 0 else index
-        if not 0 <= position < self.size:
-            raise IndexError(index)
-        return self._read(position, 1)[0]
+            return [_customer_line(row) for row in self.rows[index]]
+        return _customer_line(self.rows[index])
 
-    def _read(self, start: int, count: int) -> list[AgedGroup]:
-        kept_start, kept = self._kept
-        if kept_start <= start and start + count <= kept_start + len(kept):
-            return kept[start - kept_start : start + count - kept_start]
-        if count > RANKED_READ:  # an export: every row in one read, ranked here alike
-            rows = aged_balance(
-                as_of=self.as_of, buckets=self.buckets, customer_filter=self.scope
-            ).rows
-            rows.sort(key=lambda r: (-r.balance, r.customer_id))
-            rows = rows[start : start + count]
-        else:
-            ids = aged_balance_ranked(
-                as_of=self.as_of, offset=start, limit=count, customer_filter=self.scope
-            )
-            rows = []
-            if ids:
-                found = aged_balance(
-                    as_of=self.as_of, buckets=self.buckets, customer_filter=Q(pk__in=ids)
-                )
-                by_id = {row.customer_id: row for row in found.rows}
-                rows = [by_id[pk] for pk in ids if pk in by_id]
-        lines = [
-            AgedGroup(r.customer_id, r.customer_name, r.customer_code, 1, r.buckets) for r in rows
-        ]
-        self._kept = (start, lines)
-        return lines
+
+def _customer_line(row: AgedRow) -> AgedGroup:
+    return AgedGroup(row.customer_id, row.customer_name, row.customer_code, 1, row.buckets)
 
 
 @dataclass

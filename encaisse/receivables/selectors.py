@@ -284,40 +284,6 @@ def aged_balance_by(
     return {value: group for value, group in groups.items() if group[0]}
 
 
-def aged_balance_ranked(
-    *, as_of: dt.date, offset: int, limit: int, customer_filter: Q | None = None
-) -> list[int]:
-    """The ids of ``limit`` customers of the aged balance from ``offset``, largest balance
-    first (then by id), ranked in the database on each customer's balance alone (one sum, no
-    bucket): a page finds its customers, then reads their rows (``aged_balance`` of those)."""
-    where, where_params = _customers_in(customer_filter)
-    day = _db_date(as_of)
-    cash = f"""
-        SELECT customer_id, CAST(ROUND(SUM(unallocated_amount) * 100) AS BIGINT) AS cents
-        FROM receivables_payment
-        WHERE unallocated_amount > 0 AND received_on <= %s{where}
-        GROUP BY customer_id
-    """  # noqa: S608
-    sql = f"""
-        SELECT a.customer_id, a.cents - COALESCE(p.cents, 0) AS balance
-        FROM (
-            SELECT customer_id, CAST(ROUND(SUM(open_amount) * 100) AS BIGINT) AS cents
-            FROM {_open_invoices_from()} AND issue_date <= %s{where}
-            GROUP BY customer_id
-        ) AS a LEFT JOIN ({cash}) AS p ON p.customer_id = a.customer_id
-        UNION ALL
-        SELECT p.customer_id, -p.cents FROM ({cash}) AS p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {_open_invoices_from()}
-            AND customer_id = p.customer_id AND issue_date <= %s
-        )
-        ORDER BY 2 DESC, 1
-        LIMIT %s OFFSET %s
-    """  # noqa: S608 - fragments are constants, values are parameters
-    params = [day, *where_params, day, *where_params, day, *where_params, day, limit, offset]
-    return [customer_id for customer_id, _balance in _fetch(sql, params)]
-
-
 @dataclass
 class TopCustomer:
     """A line of the home page's most overdue customers."""

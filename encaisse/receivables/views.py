@@ -21,9 +21,9 @@ from encaisse.company.selectors import company_age_buckets
 from encaisse.core.access import capability_required
 from encaisse.core.dates import today
 from encaisse.core.exports import csv_response, xlsx_response
-from encaisse.core.money import ZERO
 from encaisse.customers.models import Customer
 
+from .aged_ranking import aged_balance_paged
 from .exports import INVOICE_COLUMNS, aged_balance_columns, aged_balance_rows, invoice_rows
 from .filters import (
     INVOICE_SORTS,
@@ -159,30 +159,32 @@ def invoice_edit(request, invoice_id: int):
 # Aged balance ---------------------------------------------------------------------------------
 
 
-def _aged_balance(request):
+def _aged_options(request) -> tuple[AgedBalanceForm, dict]:
     form = AgedBalanceForm(request.GET)
     form.is_valid()
     value = form.cleaned_data.get
     segment = value("segment")
-    balance = aged_balance_for(
-        as_of=value("as_of") or today(),
-        collector_id=value("collector"),
-        segment_id=segment.pk if segment else None,
-        sort=value("sort") or "code",
-    )
-    return form, balance
+    options = {
+        "as_of": value("as_of") or today(),
+        "collector_id": value("collector"),
+        "segment_id": segment.pk if segment else None,
+        "sort": value("sort") or "code",
+    }
+    return form, options
 
 
 @capability_required(VIEW_LEDGER)
 def aged_balance_page(request):
-    form, balance = _aged_balance(request)
+    """The aged balance, a page of customers at a time: ranked in the database, only the
+    page's rows read (``aged_balance_paged``)."""
+    form, options = _aged_options(request)
+    balance = aged_balance_paged(**options)
     page = Paginator(balance.rows, AGED_PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = balance.totals  # a property that adds up every row: read it once
     context = {
         "form": form,
         "balance": balance,
-        "totals": totals,
-        "total_balance": sum(totals.values(), ZERO),
+        "totals": balance.totals,
+        "total_balance": balance.total_balance,
         "page": page,
         "rows": page.object_list,
         "is_today": balance.as_of == today(),
@@ -196,7 +198,8 @@ def aged_balance_export(request, fmt: str):
     """The aged balance with the page's options, in the columns of ``encaisse export
     aged-balance``."""
     exporter = _exporter(fmt)
-    _form, balance = _aged_balance(request)
+    _form, options = _aged_options(request)
+    balance = aged_balance_for(**options)
     filename = f"balance-agee-{balance.as_of.isoformat()}.{fmt}"
     kwargs = {"title": _("Aged balance")} if fmt == "xlsx" else {}
     return exporter(filename, aged_balance_columns(balance), aged_balance_rows(balance), **kwargs)

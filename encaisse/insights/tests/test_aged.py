@@ -102,7 +102,7 @@ def _many_customers():
 def test_grouped_by_customer_its_pages_list_the_aged_balance_rows_largest_first(monkeypatch):
     _many_customers()
     page = aged_balance_for(as_of=AS_OF)
-    expected = sorted(page.rows, key=lambda r: (-r.balance, r.customer_id))
+    expected = sorted(page.rows, key=lambda r: (-r.balance, r.customer_code))
     data = aged_groups(as_of=AS_OF, scope=Scope(), group="customer")
     assert data.customers == len(data.rows) == len(page.rows) == 65
     assert data.totals == page.totals
@@ -110,7 +110,7 @@ def test_grouped_by_customer_its_pages_list_the_aged_balance_rows_largest_first(
     assert [(r.key, r.buckets) for r in lines] == [(r.customer_id, r.buckets) for r in expected]
     assert [r.code for r in lines[-2:]] == ["K1", "P1"]  # a credit note, then cash: negative
     # An export reads every row at once and ranks them alike.
-    monkeypatch.setattr("encaisse.insights.aged.RANKED_READ", 10)
+    monkeypatch.setattr("encaisse.receivables.aged_ranking.RANKED_READ", 10)
     exported = aged_groups(as_of=AS_OF, scope=Scope(), group="customer").rows
     assert [r.key for r in exported] == [r.key for r in lines]
 
