@@ -12,7 +12,7 @@ def home(request):
     """The receivables at a glance for ledger users; a short welcome for the others."""
     context = {}
     if has_capability(request.user, VIEW_LEDGER):
-        from encaisse.receivables.selectors import home_summary
+        from encaisse.receivables.home import home_summary
 
         context["summary"] = home_summary()
     return render(request, "core/home.html", context)

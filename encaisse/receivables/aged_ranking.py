@@ -59,13 +59,9 @@ def _ranked_by_code(day, customer_filter: Q | None) -> tuple[str, list]:
     return sql, [day, day, *params]
 
 
-def _ranked_by_amount(
-    as_of: dt.date, order: str, customer_filter: Q | None, offset: int, limit: int
-) -> tuple[str, list]:
-    """Each customer's one figure (open documents less unallocated cash, in whole cents), one
-    GROUP BY over each side, largest first, ties by code. Only the customers at or above the
-    page's last figure are joined to their code (not the 100,000 of a large ledger): the
-    figure of rank ``offset + limit`` is found first, ties included."""
+def _figure_cte(as_of: dt.date, order: str, customer_filter: Q | None) -> tuple[str, list]:
+    """``k (customer_id, cents)``: each customer's one figure (open documents less unallocated
+    cash, in whole cents), one GROUP BY over each side, materialised once."""
     bucket = [_RANK_BUCKET[order]]
     invoice_case, invoice_params = _bucket_cases(bucket, as_of)
     cash_case, cash_params = _bucket_cases(
@@ -86,6 +82,18 @@ def _ranked_by_amount(
                 GROUP BY customer_id
             ) AS sides GROUP BY customer_id
         )
+    """  # noqa: S608 - fragments are constants, values are parameters
+    return sql, [*invoice_params, day, *where_params, *cash_params, day, *where_params]
+
+
+def _ranked_by_amount(
+    as_of: dt.date, order: str, customer_filter: Q | None, offset: int, limit: int
+) -> tuple[str, list]:
+    """The customers by their figure, largest first, ties by code. Only the customers at or
+    above the page's last figure are joined to their code (not the 100,000 of a large ledger):
+    the figure of rank ``offset + limit`` is found first, ties included."""
+    cte, params = _figure_cte(as_of, order, customer_filter)
+    sql = f"""{cte}
         SELECT c.id FROM k JOIN customers_customer AS c ON c.id = k.customer_id
         WHERE k.cents >= COALESCE(
             (SELECT cents FROM k ORDER BY cents DESC LIMIT 1 OFFSET %s),
@@ -94,8 +102,14 @@ def _ranked_by_amount(
         ORDER BY k.cents DESC, c.code, c.id
         LIMIT %s OFFSET %s
     """  # noqa: S608 - fragments are constants, values are parameters
-    params = [*invoice_params, day, *where_params, *cash_params, day, *where_params]
     return sql, [*params, max(offset + limit - 1, 0), limit, offset]
+
+
+def customers_with_balance(*, as_of: dt.date, customer_filter: Q | None = None) -> int:
+    """How many customers' aged balance rows do not add up to zero."""
+    cte, params = _figure_cte(as_of, "balance", customer_filter)
+    sql = f"{cte} SELECT COUNT(*) FROM k WHERE cents <> 0"  # noqa: S608 - constants only
+    return _fetch(sql, params)[0][0]
 
 
 def aged_balance_ranked(

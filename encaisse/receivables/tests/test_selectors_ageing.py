@@ -9,8 +9,9 @@ from django.db.models import Q
 from encaisse.core.dates import age_buckets
 from encaisse.customers.models import Customer
 from encaisse.receivables.choices import InvoiceStatus, Source
+from encaisse.receivables.home import bucket_totals, home_summary
 from encaisse.receivables.models import Payment
-from encaisse.receivables.selectors import aged_balance, bucket_totals, home_summary
+from encaisse.receivables.selectors import aged_balance
 from encaisse.receivables.services import customer_balances_refresh
 
 from .factories import make_credit_note, make_customer, make_invoice
