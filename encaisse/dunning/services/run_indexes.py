@@ -22,6 +22,10 @@ foreign keys reference (actions), and, on SQLite, the indexes declared in the ta
 
 from contextlib import contextmanager
 
+from django.apps import apps
+from django.db import connection
+from django.db.models import UniqueConstraint
+
 # Below this many rows to write, a run keeps the indexes whatever the table's size.
 SET_ASIDE_MIN_ROWS = 20_000
 # Rows the table may already hold per row the run writes for its indexes to be set aside: 1
@@ -92,17 +96,34 @@ def _postgres(cursor, table: str) -> tuple[list[str], list[str]]:
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cursor.execute("SET LOCAL max_parallel_maintenance_workers = 0")
     cursor.execute(POSTGRES_INDEXES, [table])
+    declared = _declared(table)
     drops, creates = [], []
     for name, definition, constraint, constraint_definition in cursor.fetchall():
         if constraint:
             drops.append(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
-            creates.append(
+            definition = (
                 f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {constraint_definition}'
             )
         else:
             drops.append(f'DROP INDEX "{name}"')
-            creates.append(definition)
+        creates.append(declared.get(name, definition))
     return drops, creates
+
+
+def _declared(table: str) -> dict[str, str]:
+    """The SQL Django's migrations ran for the indexes and unique constraints declared in the
+    model's Meta, by name. Preferred to PostgreSQL's own definition, which prints a condition
+    as it holds it (``status IN ('planned', ...)`` comes back as ``status::text = ANY
+    (ARRAY[...]::text[])``, and is then stored differently, equal in meaning only)."""
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    sql = {}
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        for index in model._meta.indexes:
+            sql[index.name] = str(index.create_sql(model, editor))
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                sql[constraint.name] = str(constraint.create_sql(model, editor))
+    return sql
 
 
 def _sqlite(cursor, table: str) -> tuple[list[str], list[str]]:

@@ -26,8 +26,8 @@ def _indexes() -> dict:
                    FROM pg_index i
                    LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid
                        AND con.conrelid = i.indrelid
-                   WHERE i.indrelid::regclass::text IN %s""",
-                [TABLES],
+                   WHERE i.indrelid::regclass::text = ANY(%s)""",
+                [list(TABLES)],
             )
         else:
             cursor.execute(
