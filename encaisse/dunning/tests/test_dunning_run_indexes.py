@@ -87,3 +87,7 @@ def test_it_keeps_the_indexes_when_the_tables_already_hold_more_than_the_run_add
         result = dunning_run_generate(as_of=day("2026-03-16"))  # one more line
     assert result.run.invoices_dunned == 1
     assert _dropped(queries.captured_queries) == 0
+
+
+def test_it_keeps_in_place_only_indexes_that_exist():
+    assert run_indexes.KEPT_IN_PLACE <= set(_indexes())
