@@ -1,24 +1,26 @@
 """The indexes of the run's bulk tables, set aside while a large run writes them.
 
 A first run (a ledger never dunned: every open invoice catches up with its step at once) or a
-catch-up after a large import writes as many rows as the action, line and state tables already
-hold, or more: 351k actions, 822k lines and 822k states at 1M open invoices. Inserting them
-row by row into each index costs several times what building the index afresh from the table
-costs (a sort, then pages written in order): on PostgreSQL at 100k, the action insert writes
-286k WAL records with its indexes and 71k without. So, above ``SET_ASIDE_MIN_ROWS`` rows to
-write and when the table does not already hold more rows than the run adds, the run drops the
-table's indexes inside its transaction, writes, and creates them again with the same
-definitions (read from the database's catalogue), before anything else reads the table. Both
-databases have transactional DDL: a run that fails or a dry run rolls back to the indexes as
-they were, and the uniqueness an index enforces is checked when it is built again (a
-duplicate fails the run, as it would have failed the insert).
+catch-up after importing a new ledger writes as many rows as the action, line and state tables
+already hold, or more: 351k actions, 822k lines and 822k states at 1M open invoices. For rows
+that come in an index's order, building the index from the finished table (one sorted pass,
+pages written in order) costs less than inserting each row into it: on PostgreSQL at 100k,
+the action insert writes 286k WAL records with its indexes and 71k without. So, from
+``SET_ASIDE_MIN_ROWS`` lines to write, when the line table does not already hold more rows
+than the run adds, the run drops those indexes inside its transaction, writes, and creates
+them again with the same definitions before anything else reads the table (Django's SQL for
+those declared in the models, the database's catalogue for the others). Both databases have
+transactional DDL: a run that fails or a dry run rolls back to the indexes as they were, and
+the uniqueness an index enforces is checked when it is built again (a duplicate fails the
+run, as it would have failed the insert).
 
 The cost is a lock: dropping an index locks its table exclusively (PostgreSQL's ACCESS
 EXCLUSIVE) until the run commits, so pages reading actions wait for it (seconds, once, at
 installation or after importing a new ledger). An ordinary day writes a few percent of the
-table and keeps its indexes. Kept on the table: the primary key of a table that other tables'
-foreign keys reference (actions), and, on SQLite, the indexes declared in the table itself
-(primary keys and unique constraints), which SQLite cannot drop."""
+table and keeps its indexes. Kept on the table even then: ``KEPT_IN_PLACE`` (cheaper to fill
+than to build), the primary key of a table that other tables' foreign keys reference
+(actions), and, on SQLite, the indexes declared in the table itself (primary keys and unique
+constraints), which SQLite cannot drop."""
 
 from contextlib import contextmanager
 
