@@ -36,6 +36,7 @@ from encaisse.audit.services import audit_record
 from ..choices import ActionSource, PromiseStatus
 from ..models import Action, ActionInvoice, Block, PromiseToPay, Run, Scenario, Step
 from . import run_sql as sql
+from .run_indexes import indexes_set_aside, sets_aside
 
 COUNT_FIELDS = [
     "invoices_considered",
@@ -228,12 +229,23 @@ def _generate(*, run_id: int, as_of: dt.date, now: dt.datetime) -> dict:
             # Grouped by sorting (the rows come out in the order the actions are written in)
             # rather than hashing 351k groups at 1M (1.2 instead of 2.2 server CPU s).
             cursor.execute("SET LOCAL enable_hashagg = off")
-        cursor.execute(sql.ACTIONS.format(order=sql.write_order(vendor, "actions")), params)
+        # A first run or a large catch-up writes its rows with most indexes set aside, each
+        # table's built again right after its statement (before anything reads it again).
+        bulk = sets_aside(cursor, lines=counts["invoices_dunned"])
+        with indexes_set_aside(cursor, vendor=vendor, table="dunning_action", active=bulk):
+            cursor.execute(sql.ACTIONS.format(order=sql.write_order(vendor, "actions")), params)
         if vendor == "postgresql":
             cursor.execute("SET LOCAL enable_hashagg = on")
-        cursor.execute(sql.ACTION_LINES.format(order=sql.write_order(vendor, "lines")), params)
-        cursor.execute(sql.STATES_DELETE)
-        cursor.execute(sql.STATES_INSERT.format(order=sql.write_order(vendor, "states")), params)
+        with indexes_set_aside(cursor, vendor=vendor, table="dunning_actioninvoice", active=bulk):
+            cursor.execute(
+                sql.ACTION_LINES.format(order=sql.write_order(vendor, "lines", bulk=bulk)), params
+            )
+        states = "dunning_invoicedunningstate"
+        with indexes_set_aside(cursor, vendor=vendor, table=states, active=bulk):
+            cursor.execute(sql.STATES_DELETE)
+            cursor.execute(
+                sql.STATES_INSERT.format(order=sql.write_order(vendor, "states", bulk=bulk)), params
+            )
         for table in sql.TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     counts["actions_created"] = Action.objects.filter(run_id=run_id).count()

@@ -28,14 +28,16 @@ def fence(vendor: str) -> str:
     return "OFFSET 0" if vendor == "postgresql" else ""
 
 
-def write_order(vendor: str, statement: str) -> str:
+def write_order(vendor: str, statement: str, *, bulk: bool = False) -> str:
     """Rows written in the order of their keys: actions in customer order, their lines in
     action order (the actions were inserted in customer and channel order), states in invoice
     order, so each index grows at a few places instead of everywhere (PostgreSQL: a third less
     server time at 1M). SQLite already produces them in that order (its GROUP BY sorts, its
     scans follow the invoice ids), where an ORDER BY only adds a sort, or worse, turns the
-    lines' join around."""
-    if vendor != "postgresql":
+    lines' join around. With the indexes set aside (``bulk``: see ``run_indexes``) the lines
+    and states come as the join gives them (invoice order): nothing is inserted into an index,
+    and the builds sort what they need (PostgreSQL, 1M: 0.3 to 0.5 server CPU s less)."""
+    if vendor != "postgresql" or (bulk and statement != "actions"):
         return ""
     return {
         "actions": "ORDER BY g.customer_id, g.channel",

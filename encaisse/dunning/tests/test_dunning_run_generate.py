@@ -16,7 +16,12 @@ from encaisse.dunning.models import (
     Run,
     Scenario,
 )
-from encaisse.dunning.services import block_create, dunning_run_generate, promise_record
+from encaisse.dunning.services import (
+    block_create,
+    dunning_run_generate,
+    promise_record,
+    run_indexes,
+)
 from encaisse.receivables.models import Invoice
 
 from .factories import day, make_customer, make_invoice, make_scenario
@@ -43,6 +48,17 @@ def _walk(first: str, last: str):
             out[current.isoformat()] = sent
         current += dt.timedelta(days=1)
     return out
+
+
+@pytest.fixture(autouse=True, params=["indexes kept", "indexes set aside"])
+def index_mode(request, monkeypatch):
+    """Every scenario twice: as an ordinary day (rows inserted into the indexes) and as a
+    first run at 1M is (the indexes of the action, line and state tables dropped for the
+    inserts and built again after them, ``run_indexes``): the same actions, states and counts."""
+    if request.param == "indexes set aside":
+        monkeypatch.setattr(run_indexes, "SET_ASIDE_MIN_ROWS", 0)
+        monkeypatch.setattr(run_indexes, "SET_ASIDE_EXISTING_PER_NEW", 10**6)
+    return request.param
 
 
 @pytest.fixture
