@@ -341,7 +341,7 @@ def every_grouping_statistics(
 ) -> tuple[GroupStats, dict[str, list[GroupStats]]]:
     """The total and the rows of every grouping (``GROUPS``, in its order), as
     ``dispute_statistics`` gives them one grouping at a time (the customers: the ``limit``
-    largest, and one more), from one read of the disputes (the insights page shows them all).
+    largest, and one more), from one statement over the disputes (the insights page shows them all).
     The per-day counts of each group are kept, so the percentiles are the same."""
     total, rows, _flow = every_grouping_with_flow(user=user, filters=filters, limit=limit)
     return total, rows

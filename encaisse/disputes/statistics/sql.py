@@ -7,7 +7,7 @@ most, since a resolution time is a whole number of days over a short range), the
 those counts, in SQL, the figures per group, the total, and the counts per number of days the
 percentiles need. One pass over the disputes in all. Groupings of many groups (the customers)
 and pages of groups are ranked in SQL instead, percentiles included (``ranked.py``); the
-insights page reads every grouping from one pass (``every_grouping_figures``).
+insights page reads every grouping from one statement (``every_grouping_figures``).
 
 Percentiles of the resolution time are continuous (linear interpolation between the two nearest
 ranks, as PostgreSQL's ``percentile_cont``), computed here from the counts per number of days:
@@ -164,7 +164,9 @@ def _every_grouping_statement(
     """Rows (k0, ..., k<keys - 1>, d, figures): the figures per key of one grouping and number
     of days to resolve ``d``, every other key NULL, for each of the first ``keys - 1`` keys
     (a few groups each), and for the ``limit`` (and one more) groups of largest amount of the
-    last key (the customers), all from one read of the disputes (``base``). The disputes are
+    last key (the customers), all in one statement over the disputes (``base``, not written
+    aside: each part scans it, on SQLite the covering index ``dispute_stats_cover_idx``,
+    cheaper than writing the period's disputes aside and reading them back). The disputes are
     first counted per combination of the small groupings' keys and days (``fine``: 28,000
     rows for 100k disputes), which each grouping then sums: PostgreSQL in one pass with
     GROUPING SETS, SQLite, which has none, once per grouping. With ``packed`` (SQLite), the
@@ -178,9 +180,7 @@ def _every_grouping_statement(
     small, largest = columns[:-1], columns[-1]
     keep = int(limit) + 1
     extra = f"{', '.join(EXTRA_NULL)}, " if flow else ""
-    # ``base`` is read where each part needs it (a scan of the table, or of the covering
-    # index on SQLite): cheaper than writing the period's disputes aside and reading them
-    # back (20 % of the statement on either database); ``fine`` is read by every grouping.
+    # ``fine`` is read by every grouping (written aside once on SQLite).
     materialized = "" if connection.vendor == "postgresql" else "MATERIALIZED "
     fined = "s_pack" if packed else ", ".join(small)
     fine = (
@@ -224,7 +224,7 @@ def every_grouping_figures(
     flow: tuple | None = None,
     packed: bool = False,
 ) -> tuple[list, dict | None]:
-    """The figures of several groupings from one read of ``queryset``, whose values are the
+    """The figures of several groupings from one statement over ``queryset``, whose values are the
     keys ``k0`` ... (never NULL; the last one kept to its ``limit`` groups of largest amount,
     and one more) and the ``s_*`` of ``grouped_figures``. Returns, per key, (total, groups) as
     ``grouped_figures`` does (the total over every dispute, the same for every key but the
