@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import CharField, DateField, F, Func, IntegerField, Max, Min, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -341,8 +341,8 @@ def every_grouping_statistics(
 ) -> tuple[GroupStats, dict[str, list[GroupStats]]]:
     """The total and the rows of every grouping (``GROUPS``, in its order), as
     ``dispute_statistics`` gives them one grouping at a time (the customers: the ``limit``
-    largest, and one more), from one statement over the disputes (the insights page shows them all).
-    The per-day counts of each group are kept, so the percentiles are the same."""
+    largest, and one more), from one statement over the disputes (the insights page shows them
+    all). The per-day counts of each group are kept, so the percentiles are the same."""
     total, rows, _flow = every_grouping_with_flow(user=user, filters=filters, limit=limit)
     return total, rows
 
@@ -360,15 +360,17 @@ def every_grouping_with_flow(
         f"k{i}": MonthKey("raised_on") if group_by == "month" else _key_expression(group_by)
         for i, group_by in enumerate(ONE_PASS)
     }
-    pack = _pack(connections[queryset.db])
-    found, flowed = every_grouping_figures(
-        _inner(queryset, {**keys, **pack}),
-        as_of=as_of,
-        keys=len(ONE_PASS),
-        limit=limit,
-        flow=flow,
-        packed=bool(pack),
-    )
+    # The bounds of the packed ids and the statement read the same state of the tables.
+    with transaction.atomic(using=queryset.db):
+        pack = _pack(connections[queryset.db])
+        found, flowed = every_grouping_figures(
+            _inner(queryset, {**keys, **pack}),
+            as_of=as_of,
+            keys=len(ONE_PASS),
+            limit=limit,
+            flow=flow,
+            packed=bool(pack),
+        )
     by_grouping = dict(zip(ONE_PASS, found, strict=True))
     month_total, months = by_grouping["month"]
     by_grouping["month"] = (month_total, [(_month_text(r[0]), *r[1:]) for r in months])
