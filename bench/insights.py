@@ -13,7 +13,8 @@ The same with ``DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$BENCH_POSTGRE
 Prints one JSON object (and writes it to bench/results/insights-<timestamp>.json). For each
 mode, ``live`` (no snapshot: every figure computed from the ledger) then ``snapshots`` (after
 ``snapshots_build``, itself timed): each selector behind the pages and each page
-(``/insights/``, ``/insights/dso/``, ``/insights/dunning/``, through Django's test client,
+(``/insights/``, ``/insights/dso/``, ``/insights/dunning/``, ``/insights/disputes/``, or
+those of ``--pages``; ``--no-selectors`` times the pages only), through Django's test client,
 logged in as a credit manager), best of ``--repeat`` runs: wall time, the CPU time of our
 process in that run (``time.process_time``) and, on PostgreSQL, the CPU time of the server
 backend (read from /proc), the number of SQL queries of a page, and the load average. Then the
@@ -102,7 +103,10 @@ def _selectors(as_of: dt.date, repeat: int) -> dict:
     return result
 
 
-def _pages(as_of: dt.date, repeat: int) -> dict:
+PAGES = ("/insights/", "/insights/dso/", "/insights/dunning/", "/insights/disputes/")
+
+
+def _pages(as_of: dt.date, repeat: int, pages=PAGES) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -116,7 +120,7 @@ def _pages(as_of: dt.date, repeat: int) -> dict:
     client = Client()
     client.force_login(user)
     result = {}
-    for path in ("/insights/", "/insights/dso/", "/insights/dunning/"):
+    for path in pages:
         url = f"{path}?as_of={as_of}"
         with CaptureQueriesContext(connection) as queries:
             status = client.get(url).status_code
@@ -129,7 +133,14 @@ def _pages(as_of: dt.date, repeat: int) -> dict:
     return result
 
 
-def measure(as_of: dt.date, repeat: int, modes: list[str], report_month: str | None) -> dict:
+def measure(
+    as_of: dt.date,
+    repeat: int,
+    modes: list[str],
+    report_month: str | None,
+    pages=PAGES,
+    selectors: bool = True,
+) -> dict:
     from django.db import connection
 
     from encaisse.disputes.models import Dispute
@@ -157,7 +168,10 @@ def measure(as_of: dt.date, repeat: int, modes: list[str], report_month: str | N
                 "days": SnapshotDay.objects.count(),
             }
             print("build", result["snapshots_build"], file=sys.stderr, flush=True)
-        result[mode] = {**_selectors(as_of, repeat), **_pages(as_of, repeat)}
+        result[mode] = {
+            **(_selectors(as_of, repeat) if selectors else {}),
+            **_pages(as_of, repeat, pages),
+        }
         if report_month:
             connection.close()
             result[mode]["report monthly"] = _report(report_month)
@@ -172,6 +186,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--modes", default="live,snapshots")
     parser.add_argument("--report-month", default="2026-11", help="YYYY-MM, or '' to skip")
+    parser.add_argument("--pages", default=",".join(PAGES), help="the pages to time")
+    parser.add_argument("--no-selectors", action="store_true", help="time the pages only")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "encaisse.settings")
@@ -181,7 +197,14 @@ def main():
     from encaisse.core.dates import today
 
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else today()
-    record = measure(as_of, args.repeat, args.modes.split(","), args.report_month or None)
+    record = measure(
+        as_of,
+        args.repeat,
+        args.modes.split(","),
+        args.report_month or None,
+        pages=args.pages.split(","),
+        selectors=not args.no_selectors,
+    )
     text = json.dumps(record, indent=2, default=str)
     print(text)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

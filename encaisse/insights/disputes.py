@@ -241,7 +241,7 @@ def _sum(*amounts) -> Decimal:
 
 def _open_and_flow(*, user, filters: StatsFilters, limit: int):
     """The groupings, the open disputes and the disputes resolved per month: the period's
-    disputes from the one read of the statistics, those raised before the period (few, on the
+    disputes from the one statement of the statistics, those raised before the period (few, on the
     ``raised_on`` index; the old reads scanned every dispute) by two small queries."""
     total, groups, flow = every_grouping_with_flow(
         user=user, filters=filters, limit=limit, flow=(filters.raised_from, filters.raised_to)
@@ -260,7 +260,7 @@ def _open_and_flow(*, user, filters: StatsFilters, limit: int):
 
 
 def disputes_overview(*, user, filters: StatsFilters) -> DisputesOverview:
-    """Every figure of the page: the six groupings of the statistics from one read of the
+    """Every figure of the page: the six groupings of the statistics from one statement over the
     period's disputes (the customers: the largest ``PAGE_ROWS``), the open disputes, the
     resolutions per month (the period's disputes from that read too) and the trend of the
     preventive actions."""
