@@ -7,10 +7,11 @@ last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount a
 late, for the 365-day average days late, whose window rarely starts on the 1st) and
 ``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
 For the day of the build, also: each customer's days late (``SnapshotDelay``), the open
-documents per (segment, collector) (``SnapshotPosition``: the position of that day) and the
-open invoices by the date the cash forecast expects them (``SnapshotForecast``; the forecast
-reads the customers a dispute or a promise touches live). And the dunning actions done in each
-closed month per (segment, user) (``SnapshotActivity``, the collectors' activity). What is
+documents per (segment, collector) (``SnapshotPosition``: the position of that day), the
+open invoices by the date the cash forecast expects them (``SnapshotForecast``) and what
+disputes and promises to pay change in it, per customer (``forecast_store.py``). And the
+dunning actions done in each closed month per (segment, user) (``SnapshotActivity``, the
+collectors' activity). What is
 computed live: the current month's revenue (an index range), the open position on another date
 (the covering index of open invoices) and the unallocated cash, once per request.
 
@@ -462,6 +463,8 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
     there are. A few GROUP BY queries over the ledger; the worker's job and ``encaisse
     insights snapshot`` call it."""
+    from .forecast_store import corrections_build
+
     _memo.known = False
     mark = watermark()
     last = month_add(today().replace(day=1), -1)
@@ -493,6 +496,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     _delays(today())
     _position(today())
     _forecast(today())
+    corrections_build(today())
     _steps(first)
     _activity(first, last)
     state, _created = SnapshotState.objects.update_or_create(
@@ -511,9 +515,13 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
 def snapshots_refresh(*, rebuild: bool = False) -> bool:
     """Build the snapshots when a month has closed, the day has changed (the customers' delays
     of the cash forecast) or the ledger moved since they were built (or always, with
-    ``rebuild``); return whether they were built."""
+    ``rebuild``); return whether they were built. Otherwise write again the forecast's
+    corrections of the customers whose disputes or promises changed since."""
+    from .forecast_store import corrections_refresh
+
     state = None if rebuild else fresh_state()
     if state is not None and state.delays_on == today():
+        corrections_refresh()
         return False
     snapshots_build()
     return True
