@@ -369,7 +369,7 @@ def cash_forecast(
 
     as_of = as_of or today()
     scope = scope or Scope()
-    snapshot = snapshots.fresh_state()
+    snapshot = snapshots.fresh_state(dunning=False)
     if snapshot is not None and snapshot.delays_on == as_of and weeks == WEEKS:
         changed = forecast_store.changed_customers()
         return forecast_store.stored_forecast(as_of=as_of, scope=scope, changed=changed)

@@ -80,13 +80,14 @@ AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
 
 
 def watermark() -> str:
-    """What the snapshots depend on beyond the closed months' dates: the largest ids of the
-    documents, payments, allocations, imports, dunning actions and action events (a call done),
-    the latest audited change of a document, a payment or a customer (an invoice settled by
-    hand), and the customers' (segment, collector)."""
+    """What the snapshots depend on beyond the closed months' dates: the ledger's part (the
+    largest ids of the documents, payments, allocations and imports, the latest audited change
+    of a document, a payment or a customer (an invoice settled by hand), and the customers'
+    (segment, collector)), then, after a ``|``, the dunning part (the largest ids of the
+    dunning actions and action events: a call done)."""
     parts = [
         model.objects.aggregate(top=Max("pk"))["top"] or 0
-        for model in (Invoice, Payment, Allocation, ImportBatch, Action, ActionEvent)
+        for model in (Invoice, Payment, Allocation, ImportBatch)
     ]
     for object_type in AUDITED:
         latest = AuditEntry.objects.filter(object_type=object_type).order_by("-at", "-id")
@@ -99,7 +100,8 @@ def watermark() -> str:
             "FROM customers_customer"
         )
         parts.extend(int(value or 0) for value in cursor.fetchone())
-    return ":".join(str(part) for part in parts)
+    dunning = [model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (Action, ActionEvent)]
+    return ":".join(str(part) for part in parts) + "|" + ":".join(str(part) for part in dunning)
 
 
 class _RequestMemo(threading.local):
@@ -107,15 +109,15 @@ class _RequestMemo(threading.local):
     several selectors: one check, not one each). Outside a request nothing is kept."""
 
     active = False
-    state = None
+    found = (None, False)
     known = False
     figures: dict = {}
 
     def start(self, **kwargs):
-        self.active, self.known, self.state, self.figures = True, False, None, {}
+        self.active, self.known, self.found, self.figures = True, False, (None, False), {}
 
     def stop(self, **kwargs):
-        self.active, self.known, self.state, self.figures = False, False, None, {}
+        self.active, self.known, self.found, self.figures = False, False, (None, False), {}
 
 
 def request_memo(key, compute):
@@ -134,24 +136,36 @@ request_started.connect(_memo.start, dispatch_uid="insights-snapshots-start")
 request_finished.connect(_memo.stop, dispatch_uid="insights-snapshots-stop")
 
 
-def fresh_state() -> SnapshotState | None:
+def fresh_state(*, dunning: bool = True) -> SnapshotState | None:
     """The snapshots' state when they cover up to last month and the ledger has not moved since
-    they were built; None otherwise (the caller computes live). Checked once per request."""
+    they were built; None otherwise (the caller computes live). Checked once per request.
+
+    ``dunning=False`` is for the figures that read no dunning action (the position, the
+    history, the forecast, the risk view's days late): they hold whatever calls, emails or
+    letters were done since the build. The dunning effectiveness and the collectors' activity
+    need the dunning part of the watermark to hold too."""
     if _memo.active and _memo.known:
-        return _memo.state
-    state = _fresh_state()
-    if _memo.active:
-        _memo.known, _memo.state = True, state
+        state, actions_held = _memo.found
+    else:
+        state, actions_held = _fresh_state()
+        if _memo.active:
+            _memo.known, _memo.found = True, (state, actions_held)
+    if state is None or (dunning and not actions_held):
+        return None
     return state
 
 
-def _fresh_state() -> SnapshotState | None:
+def _fresh_state() -> tuple[SnapshotState | None, bool]:
+    """The state when the ledger's part of the watermark holds (else None), and whether the
+    dunning part holds too."""
     state = SnapshotState.objects.filter(pk=1).first()
     if state is None or state.last_month != month_add(today().replace(day=1), -1):
-        return None
-    if state.watermark != watermark():
-        return None
-    return state
+        return None, False
+    ledger, _bar, actions = watermark().partition("|")
+    stored_ledger, bar, stored_actions = state.watermark.partition("|")
+    if not bar or ledger != stored_ledger:
+        return None, False
+    return state, actions == stored_actions
 
 
 def covered_months(state: SnapshotState | None, start: dt.date, end: dt.date) -> list[dt.date]:
