@@ -77,6 +77,7 @@ def month_key(day: dt.date) -> str:
 
 
 AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
+DUNNING = (Action, ActionEvent)
 
 
 def watermark() -> str:
@@ -100,7 +101,7 @@ def watermark() -> str:
             "FROM customers_customer"
         )
         parts.extend(int(value or 0) for value in cursor.fetchone())
-    dunning = [model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (Action, ActionEvent)]
+    dunning = [model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in DUNNING]
     return ":".join(str(part) for part in parts) + "|" + ":".join(str(part) for part in dunning)
 
 
