@@ -207,6 +207,10 @@ def delays_sql(as_of: dt.date, scope: Scope) -> tuple[str, list]:
     settled, invoice = InvoiceStatus.SETTLED, InvoiceKind.INVOICE
     scope_s, scope_params = _scope_sql(scope, "s")
     days = _days_late_sql()
+    # Every customer: SQLite read the invoices in customer order through invoice_customer_idx
+    # (a table look-up per row, to save the GROUP BY's sort): 0.83 s of CPU at 1M invoices,
+    # 0.55 s scanning the table. A scope's customers are still read through the index.
+    hint = " NOT INDEXED" if connection.vendor == "sqlite" and not scope_s else ""
     sql = f"""
         SELECT customer_id, ((20 * weighted + total) / (2 * total) + 5) / 10 AS days,
                weighted, total FROM (
@@ -214,7 +218,7 @@ def delays_sql(as_of: dt.date, scope: Scope) -> tuple[str, list]:
                    CAST(SUM({CENTS.format("s.amount")} * (CASE WHEN {days} > 0 THEN {days}
                                                           ELSE 0 END)) AS BIGINT) AS weighted,
                    CAST(SUM({CENTS.format("s.amount")}) AS BIGINT) AS total
-            FROM receivables_invoice s
+            FROM receivables_invoice s{hint}
             WHERE s.status = '{settled}' AND s.kind = '{invoice}' AND s.amount > 0
               AND s.settled_on > %s AND s.settled_on <= %s{scope_s}
             GROUP BY s.customer_id
