@@ -527,16 +527,34 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     return state
 
 
+@transaction.atomic
+def dunning_snapshots_build(state: SnapshotState) -> SnapshotState:
+    """Build again only the snapshots that read dunning actions (the effectiveness per step,
+    the collectors' activity), for the months ``state`` covers: when only actions moved since
+    the build (a call logged), the rest still holds."""
+    _memo.known = False
+    mark = watermark()
+    _steps(state.first_month)
+    _activity(state.first_month, state.last_month)
+    state.watermark, state.built_at = mark, timezone.now()
+    state.save(update_fields=["watermark", "built_at"])
+    return state
+
+
 def snapshots_refresh(*, rebuild: bool = False) -> bool:
     """Build the snapshots when a month has closed, the day has changed (the customers' delays
     of the cash forecast) or the ledger moved since they were built (or always, with
-    ``rebuild``); return whether they were built. Otherwise write again the forecast's
-    corrections of the customers whose disputes or promises changed since."""
+    ``rebuild``); only those that read dunning actions when only actions moved. Return whether
+    any were built. Then write again the forecast's corrections of the customers whose
+    disputes or promises changed since."""
     from .forecast_store import corrections_refresh
 
-    state = None if rebuild else fresh_state()
-    if state is not None and state.delays_on == today():
-        corrections_refresh()
-        return False
-    snapshots_build()
-    return True
+    state = None if rebuild else fresh_state(dunning=False)
+    if state is None or state.delays_on != today():
+        snapshots_build()
+        return True
+    built = fresh_state() is None
+    if built:
+        dunning_snapshots_build(state)
+    corrections_refresh()
+    return built
