@@ -122,8 +122,8 @@ class SnapshotForecast(models.Model):
     snapshots were built, by the date the cash forecast expects them that day (due date pushed
     back by the customer's days late): every date before that day is kept as the day before
     it (late, date unknown), every date after the forecast's 13 weeks as the first day after
-    them. Disputes and promises to pay are not in it: the forecast corrects the groups they
-    touch live (``forecast.py``)."""
+    them. Disputes and promises to pay are not in it: ``SnapshotForecastCorrection`` holds what
+    they change."""
 
     expected_on = models.DateField()
     segment_id = models.BigIntegerField(null=True)
@@ -132,6 +132,56 @@ class SnapshotForecast(models.Model):
 
     def __str__(self):
         return f"{self.expected_on} {self.segment_id}/{self.collector_id}"
+
+
+class SnapshotForecastCorrection(models.Model):
+    """What the active disputes and open promises to pay of one customer change in the stored
+    forecast (``SnapshotForecast``), by expected date: the amount taken off or put back
+    (``amount``, signed) and the part expected from promises (``promised``); a row without a
+    date holds the customer's disputed amount on open invoices (shown apart). Written for every
+    customer a dispute or a promise touches when the snapshots are built, and again for the
+    customers whose disputes or promises changed since (``forecast_store.py``); the forecast
+    of the day adds these rows instead of reading the disputes and promises of every customer."""
+
+    customer_id = models.BigIntegerField()
+    segment_id = models.BigIntegerField(null=True)
+    collector_id = models.BigIntegerField(null=True)
+    expected_on = models.DateField(null=True)
+    amount = models.DecimalField(**AMOUNT)
+    promised = models.DecimalField(**AMOUNT)
+    disputed = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer_id"], name="insights_snapshot_fcorr_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.expected_on}: {self.amount}"
+
+
+class SnapshotForecastSource(models.Model):
+    """An active dispute (``kind`` "d") or an open promise to pay ("p") and a customer of its
+    invoices, as they stood when ``SnapshotForecastCorrection`` was last written for that
+    customer: the disputes and promises that are not here any more, or are new, name the
+    customers whose corrections are out of date."""
+
+    kind = models.CharField(max_length=1)
+    ref_id = models.BigIntegerField()
+    customer_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ref_id", "customer_id"], name="insights_snapshot_fsource_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["customer_id"], name="insights_snapshot_fsource_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}{self.ref_id}: {self.customer_id}"
 
 
 class SnapshotPosition(models.Model):

@@ -207,7 +207,7 @@ def _open_pairs(day: dt.date) -> list[tuple]:
     cash. Once per request (``request_memo``)."""
 
     def compute():
-        snapshot = snapshots.fresh_state()
+        snapshot = snapshots.fresh_state(dunning=False)
         if snapshot is not None and snapshot.delays_on == day:
             documents = snapshots.position_figures()
         else:

@@ -279,7 +279,7 @@ def _lateness(w: Windows) -> tuple[str, list]:
     and were built that day (their figures are then those of the ledger), else computed: one
     GROUP BY over the year's settlements (the cash forecast's ``delays_sql``, the snapshot's
     own definition)."""
-    state = snapshots.fresh_state()
+    state = snapshots.fresh_state(dunning=False)
     if state is not None and state.delays_on == w.as_of:
         sql = (
             "SELECT customer_id, late_weighted AS weighted, late_amount AS total "

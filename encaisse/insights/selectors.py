@@ -107,7 +107,7 @@ def kpis(*, as_of: dt.date | None = None, scope: Scope | None = None) -> Kpis:
     as_of = as_of or today()
     scope = scope or Scope()
     settings = insights_settings_get()
-    snapshot = snapshots.fresh_state()
+    snapshot = snapshots.fresh_state(dunning=False)
     position = queries.position(as_of=as_of, scope=scope, snapshot=snapshot)
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
     revenue = queries.monthly_revenue(
@@ -158,7 +158,7 @@ def dso_series(
     settings = insights_settings_get()
     ends = _month_ends(as_of, months)
     oldest = month_windows(ends[-1], COUNTBACK_MONTHS, basis=settings.days_basis)[-1].start
-    snapshot = snapshots.fresh_state()
+    snapshot = snapshots.fresh_state(dunning=False)
     revenue = queries.monthly_revenue(start=oldest, end=as_of, scope=scope, snapshot=snapshot)
     owed = queries.receivables_at(ends, scope=scope, snapshot=snapshot)
     points = []
@@ -201,7 +201,7 @@ def dso_by(
     scope = scope or Scope()
     settings = insights_settings_get()
     windows = month_windows(as_of, COUNTBACK_MONTHS, basis=settings.days_basis)
-    snapshot = snapshots.fresh_state()
+    snapshot = snapshots.fresh_state(dunning=False)
     customers = None
     if group == "customer" and as_of >= today():
         # The largest receivables first: when enough customers owe something, the ranking needs

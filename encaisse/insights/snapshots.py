@@ -7,10 +7,11 @@ last day), ``SnapshotDay`` (invoices settled that day, up to the build: amount a
 late, for the 365-day average days late, whose window rarely starts on the 1st) and
 ``SnapshotState`` (the months covered and the watermark of the ledger they were built from).
 For the day of the build, also: each customer's days late (``SnapshotDelay``), the open
-documents per (segment, collector) (``SnapshotPosition``: the position of that day) and the
-open invoices by the date the cash forecast expects them (``SnapshotForecast``; the forecast
-reads the customers a dispute or a promise touches live). And the dunning actions done in each
-closed month per (segment, user) (``SnapshotActivity``, the collectors' activity). What is
+documents per (segment, collector) (``SnapshotPosition``: the position of that day), the
+open invoices by the date the cash forecast expects them (``SnapshotForecast``) and what
+disputes and promises to pay change in it, per customer (``forecast_store.py``). And the
+dunning actions done in each closed month per (segment, user) (``SnapshotActivity``, the
+collectors' activity). What is
 computed live: the current month's revenue (an index range), the open position on another date
 (the covering index of open invoices) and the unallocated cash, once per request.
 
@@ -76,16 +77,18 @@ def month_key(day: dt.date) -> str:
 
 
 AUDITED = ["receivables.invoice", "receivables.payment", "customers.customer"]
+DUNNING = (Action, ActionEvent)
 
 
 def watermark() -> str:
-    """What the snapshots depend on beyond the closed months' dates: the largest ids of the
-    documents, payments, allocations, imports, dunning actions and action events (a call done),
-    the latest audited change of a document, a payment or a customer (an invoice settled by
-    hand), and the customers' (segment, collector)."""
+    """What the snapshots depend on beyond the closed months' dates: the ledger's part (the
+    largest ids of the documents, payments, allocations and imports, the latest audited change
+    of a document, a payment or a customer (an invoice settled by hand), and the customers'
+    (segment, collector)), then, after a ``|``, the dunning part (the largest ids of the
+    dunning actions and action events: a call done)."""
     parts = [
         model.objects.aggregate(top=Max("pk"))["top"] or 0
-        for model in (Invoice, Payment, Allocation, ImportBatch, Action, ActionEvent)
+        for model in (Invoice, Payment, Allocation, ImportBatch)
     ]
     for object_type in AUDITED:
         latest = AuditEntry.objects.filter(object_type=object_type).order_by("-at", "-id")
@@ -98,7 +101,8 @@ def watermark() -> str:
             "FROM customers_customer"
         )
         parts.extend(int(value or 0) for value in cursor.fetchone())
-    return ":".join(str(part) for part in parts)
+    dunning = [model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in DUNNING]
+    return ":".join(str(part) for part in parts) + "|" + ":".join(str(part) for part in dunning)
 
 
 class _RequestMemo(threading.local):
@@ -106,15 +110,15 @@ class _RequestMemo(threading.local):
     several selectors: one check, not one each). Outside a request nothing is kept."""
 
     active = False
-    state = None
+    found = (None, False)
     known = False
     figures: dict = {}
 
     def start(self, **kwargs):
-        self.active, self.known, self.state, self.figures = True, False, None, {}
+        self.active, self.known, self.found, self.figures = True, False, (None, False), {}
 
     def stop(self, **kwargs):
-        self.active, self.known, self.state, self.figures = False, False, None, {}
+        self.active, self.known, self.found, self.figures = False, False, (None, False), {}
 
 
 def request_memo(key, compute):
@@ -133,24 +137,36 @@ request_started.connect(_memo.start, dispatch_uid="insights-snapshots-start")
 request_finished.connect(_memo.stop, dispatch_uid="insights-snapshots-stop")
 
 
-def fresh_state() -> SnapshotState | None:
+def fresh_state(*, dunning: bool = True) -> SnapshotState | None:
     """The snapshots' state when they cover up to last month and the ledger has not moved since
-    they were built; None otherwise (the caller computes live). Checked once per request."""
+    they were built; None otherwise (the caller computes live). Checked once per request.
+
+    ``dunning=False`` is for the figures that read no dunning action (the position, the
+    history, the forecast, the risk view's days late): they hold whatever calls, emails or
+    letters were done since the build. The dunning effectiveness and the collectors' activity
+    need the dunning part of the watermark to hold too."""
     if _memo.active and _memo.known:
-        return _memo.state
-    state = _fresh_state()
-    if _memo.active:
-        _memo.known, _memo.state = True, state
+        state, actions_held = _memo.found
+    else:
+        state, actions_held = _fresh_state()
+        if _memo.active:
+            _memo.known, _memo.found = True, (state, actions_held)
+    if state is None or (dunning and not actions_held):
+        return None
     return state
 
 
-def _fresh_state() -> SnapshotState | None:
+def _fresh_state() -> tuple[SnapshotState | None, bool]:
+    """The state when the ledger's part of the watermark holds (else None), and whether the
+    dunning part holds too."""
     state = SnapshotState.objects.filter(pk=1).first()
     if state is None or state.last_month != month_add(today().replace(day=1), -1):
-        return None
-    if state.watermark != watermark():
-        return None
-    return state
+        return None, False
+    ledger, _bar, actions = watermark().partition("|")
+    stored_ledger, bar, stored_actions = state.watermark.partition("|")
+    if not bar or ledger != stored_ledger:
+        return None, False
+    return state, actions == stored_actions
 
 
 def covered_months(state: SnapshotState | None, start: dt.date, end: dt.date) -> list[dt.date]:
@@ -462,6 +478,8 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     """Build the snapshots of the ``months`` months before the current one, replacing any
     there are. A few GROUP BY queries over the ledger; the worker's job and ``encaisse
     insights snapshot`` call it."""
+    from .forecast_store import corrections_build
+
     _memo.known = False
     mark = watermark()
     last = month_add(today().replace(day=1), -1)
@@ -493,6 +511,7 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     _delays(today())
     _position(today())
     _forecast(today())
+    corrections_build(today())
     _steps(first)
     _activity(first, last)
     state, _created = SnapshotState.objects.update_or_create(
@@ -508,12 +527,34 @@ def snapshots_build(*, months: int = MONTHS) -> SnapshotState:
     return state
 
 
+@transaction.atomic
+def dunning_snapshots_build(state: SnapshotState) -> SnapshotState:
+    """Build again only the snapshots that read dunning actions (the effectiveness per step,
+    the collectors' activity), for the months ``state`` covers: when only actions moved since
+    the build (a call logged), the rest still holds."""
+    _memo.known = False
+    mark = watermark()
+    _steps(state.first_month)
+    _activity(state.first_month, state.last_month)
+    state.watermark, state.built_at = mark, timezone.now()
+    state.save(update_fields=["watermark", "built_at"])
+    return state
+
+
 def snapshots_refresh(*, rebuild: bool = False) -> bool:
     """Build the snapshots when a month has closed, the day has changed (the customers' delays
     of the cash forecast) or the ledger moved since they were built (or always, with
-    ``rebuild``); return whether they were built."""
-    state = None if rebuild else fresh_state()
-    if state is not None and state.delays_on == today():
-        return False
-    snapshots_build()
-    return True
+    ``rebuild``); only those that read dunning actions when only actions moved. Return whether
+    any were built. Then write again the forecast's corrections of the customers whose
+    disputes or promises changed since."""
+    from .forecast_store import corrections_refresh
+
+    state = None if rebuild else fresh_state(dunning=False)
+    if state is None or state.delays_on != today():
+        snapshots_build()
+        return True
+    built = fresh_state() is None
+    if built:
+        dunning_snapshots_build(state)
+    corrections_refresh()
+    return built

@@ -1,7 +1,9 @@
 """The figures of the day stored with the snapshots: on the day they were built, the cash
-forecast read from them (corrected live for the customers a dispute or a promise touches) is
-the live forecast, to the cent, before and after a dispute is opened or a promise recorded; the
-position read from them is the live position."""
+forecast read from them (the stored forecast, the stored corrections for disputes and promises,
+those of the customers whose disputes or promises changed since computed live) is the live
+forecast, to the cent, before and after a dispute is opened or resolved or a promise recorded
+or settled, and after the worker writes the changed customers' corrections again; the position
+read from them is the live position."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,14 +13,22 @@ from django.db.models import F
 
 from encaisse.core.dates import today
 from encaisse.customers.models import Segment
+from encaisse.disputes.choices import Outcome
+from encaisse.disputes.services.transitions import dispute_resolve
 from encaisse.disputes.tests.factories import open_dispute
-from encaisse.dunning.choices import Channel
+from encaisse.dunning.choices import Channel, PromiseStatus
 from encaisse.dunning.models import PromiseInvoice, PromiseToPay
 from encaisse.insights.forecast import cash_forecast
-from encaisse.insights.models import SnapshotForecast, SnapshotPosition, SnapshotState
+from encaisse.insights.forecast_store import changed_customers
+from encaisse.insights.models import (
+    SnapshotForecast,
+    SnapshotForecastCorrection,
+    SnapshotPosition,
+    SnapshotState,
+)
 from encaisse.insights.queries import Scope
 from encaisse.insights.selectors import kpis
-from encaisse.insights.snapshots import fresh_state, snapshots_build
+from encaisse.insights.snapshots import fresh_state, snapshots_build, snapshots_refresh
 from encaisse.receivables.choices import InvoiceStatus
 from encaisse.receivables.tests.factories import make_customer, make_invoice
 
@@ -59,13 +69,19 @@ def _ledger(collector):
                 issued=min(due, day) - dt.timedelta(days=30),
                 due=due,
             )
-    open_dispute(
+    dispute = open_dispute(
         customer=customers[1],
         lines=[(invoices["F-1-4"], "400.00"), (invoices["F-1--40"], "50.10")],
         raised_on=day - dt.timedelta(days=2),
     )
-    _promise(customers[2], [invoices["F-2--3"], invoices["F-2-20"]], "1500.00", days=6)
-    return {"customers": customers, "invoices": invoices, "segment": key}
+    promise = _promise(customers[2], [invoices["F-2--3"], invoices["F-2-20"]], "1500.00", days=6)
+    return {
+        "customers": customers,
+        "invoices": invoices,
+        "segment": key,
+        "dispute": dispute,
+        "promise": promise,
+    }
 
 
 def _promise(customer, invoices, amount, *, days):
@@ -79,6 +95,7 @@ def _promise(customer, invoices, amount, *, days):
         PromiseInvoice.objects.create(
             promise=promise, invoice=invoice, open_amount_at_promise=invoice.open_amount
         )
+    return promise
 
 
 def _live(**kwargs):
@@ -125,6 +142,47 @@ def test_it_stays_live_when_a_dispute_or_a_promise_follows_the_build(collector):
     stored = cash_forecast()
     assert stored == _live()
     assert stored.disputed == Decimal("2350.10")
+
+
+def test_it_stays_live_when_a_dispute_is_resolved_or_a_promise_settled(collector):
+    ledger = _ledger(collector)
+    scopes = [Scope(), Scope(segment_id=ledger["segment"].pk), Scope(collector_id=collector.pk)]
+    snapshots_build()
+    assert changed_customers() == []
+    dispute_resolve(
+        actor=collector, dispute=ledger["dispute"], outcome=Outcome.WITHDRAWN, founded=False
+    )
+    # The dunning run settles promises in one UPDATE (no service per promise).
+    PromiseToPay.objects.filter(pk=ledger["promise"].pk).update(
+        status=PromiseStatus.BROKEN, resolved_on=today()
+    )
+    customers = ledger["customers"]
+    assert changed_customers() == [customers[1].pk, customers[2].pk]
+    stored = [cash_forecast(scope=scope) for scope in scopes]
+    assert stored == [_live(scope=scope) for scope in scopes]
+    assert stored[0].disputed == 0 and not any(week.promised for week in stored[0].weeks)
+
+
+def test_it_writes_the_changed_customers_corrections_again(collector):
+    ledger = _ledger(collector)
+    snapshots_build()
+    invoices, customers = ledger["invoices"], ledger["customers"]
+    open_dispute(customer=customers[0], lines=[(invoices["F-0-20"], "300.00")], raised_on=today())
+    _promise(customers[1], [invoices["F-1-88"]], "500.00", days=10)
+    PromiseToPay.objects.filter(pk=ledger["promise"].pk).update(
+        status=PromiseStatus.BROKEN, resolved_on=today()
+    )
+    assert changed_customers() == sorted(customer.pk for customer in customers)
+    live = _live()
+    # The worker's job, while the snapshots hold: only the corrections are written again.
+    assert snapshots_refresh() is False
+    assert changed_customers() == []
+    assert cash_forecast() == live
+    # Read from the stored rows, not computed again: a stored row changed shows.
+    within = [today(), today() + dt.timedelta(days=60)]
+    row = SnapshotForecastCorrection.objects.filter(expected_on__range=within).first()
+    SnapshotForecastCorrection.objects.filter(pk=row.pk).update(amount=row.amount + 7)
+    assert cash_forecast().total == live.total + 7
 
 
 def test_it_reads_the_position_of_the_day_from_the_snapshots(collector):

@@ -230,3 +230,59 @@ def test_it_gives_the_live_dunning_effectiveness_from_the_snapshots(collector):
     assert any(row.lines for rows in live for row in rows)
     snapshots_build()
     assert figures() == live
+
+
+def test_a_dunning_action_leaves_the_ledgers_figures_on_the_snapshots(collector):
+    from encaisse.dunning.models import Action, Step
+    from encaisse.insights.effectiveness import step_effectiveness
+
+    ledger_ = _history(collector)
+    snapshots_build()
+    step = Step.objects.order_by("id").first()
+    Action.objects.create(
+        customer=ledger_["martin"],
+        source="scenario",
+        step=step,
+        channel=step.channel,
+        status="done",
+        due_on=AS_OF,
+    )
+    # A call or a letter done: the effectiveness and the activity are computed live until
+    # the next build; the position, the history and the forecast still read the snapshots.
+    assert fresh_state() is None
+    assert fresh_state(dunning=False) is not None
+    figures = _figures(AS_OF)
+    forecast, effectiveness = cash_forecast(), step_effectiveness(as_of=AS_OF)
+    SnapshotState.objects.all().delete()
+    assert _figures(AS_OF) == figures
+    assert cash_forecast() == forecast
+    assert step_effectiveness(as_of=AS_OF) == effectiveness
+
+
+def test_the_worker_builds_only_the_dunning_snapshots_when_only_actions_moved(collector):
+    from encaisse.dunning.models import Action, Step
+    from encaisse.insights.effectiveness import step_effectiveness
+
+    ledger_ = _history(collector)
+    snapshots_build()
+    before = step_effectiveness(as_of=AS_OF)
+    built_month = SnapshotMonth.objects.order_by("id").first().pk
+    step = Step.objects.order_by("id").first()
+    invoice = ledger_["martin"].invoices.order_by("id").first()
+    action = Action.objects.create(
+        customer=ledger_["martin"],
+        source="scenario",
+        step=step,
+        channel=step.channel,
+        status="done",
+        due_on=invoice.due_date,
+    )
+    action.lines.create(invoice=invoice, step=step, amount_due=invoice.amount)
+    live = step_effectiveness(as_of=AS_OF)
+    assert live != before
+    assert snapshots_refresh() is True
+    assert fresh_state() is not None
+    # The month rows were left as they were: only the dunning snapshots were built again.
+    assert SnapshotMonth.objects.order_by("id").first().pk == built_month
+    assert step_effectiveness(as_of=AS_OF) == live
+    assert snapshots_refresh() is False
