@@ -36,6 +36,14 @@ READY = f"""
 
 FILL = f"UPDATE disputes_dispute SET ready_to_close = ({READY}) WHERE status IN {ACTIVE}"
 
+# The refresh writes only the disputes whose flag changes: on PostgreSQL a written row is a new
+# row version in every index of the disputes (the flag is indexed), so a refresh that changes
+# nothing (a payment allocated to a disputed invoice that stays open) writes nothing.
+REFRESH = (
+    "UPDATE disputes_dispute SET ready_to_close = NOT ready_to_close "
+    f"WHERE disputes_dispute.id IN ({{ids}}) AND ready_to_close <> ({READY})"
+)
+
 
 def _lines_of(invoice: str) -> str:
     return f"SELECT dispute_id FROM disputes_disputedinvoice WHERE invoice_id IN ({invoice})"
@@ -50,8 +58,18 @@ TRIGGERS_SQLITE = [
         "",
         "NEW.id",
     ),
-    ("disputes_ready_line_insert", "AFTER INSERT ON disputes_disputedinvoice", "", "NEW.dispute_id"),
-    ("disputes_ready_line_delete", "AFTER DELETE ON disputes_disputedinvoice", "", "OLD.dispute_id"),
+    (
+        "disputes_ready_line_insert",
+        "AFTER INSERT ON disputes_disputedinvoice",
+        "",
+        "NEW.dispute_id",
+    ),
+    (
+        "disputes_ready_line_delete",
+        "AFTER DELETE ON disputes_disputedinvoice",
+        "",
+        "OLD.dispute_id",
+    ),
     (
         "disputes_ready_line_update",
         "AFTER UPDATE ON disputes_disputedinvoice",
@@ -61,7 +79,8 @@ TRIGGERS_SQLITE = [
     (
         "disputes_ready_invoice_update",
         "AFTER UPDATE OF open_amount ON receivables_invoice",
-        "WHEN (OLD.open_amount > 0) <> (NEW.open_amount > 0)",
+        "WHEN (OLD.open_amount > 0) <> (NEW.open_amount > 0) AND EXISTS "
+        "(SELECT 1 FROM disputes_disputedinvoice WHERE invoice_id = NEW.id)",
         _lines_of("NEW.id"),
     ),
     (
@@ -109,13 +128,21 @@ BEGIN
     ELSE
         ids := ARRAY({_lines_of("OLD.invoice_id, NEW.invoice_id")});
     END IF;
-    UPDATE disputes_dispute SET ready_to_close = ({READY}) WHERE disputes_dispute.id = ANY(ids);
+    IF cardinality(ids) = 0 THEN  -- an invoice or allocation outside every dispute
+        RETURN NULL;
+    END IF;
+    {REFRESH.format(ids="SELECT unnest(ids)")};
     RETURN NULL;
 END
 $$"""
 
 TRIGGERS_POSTGRESQL = [
-    ("disputes_ready_dispute", "AFTER INSERT OR UPDATE OF status, created_at", "disputes_dispute", ""),
+    (
+        "disputes_ready_dispute",
+        "AFTER INSERT OR UPDATE OF status, created_at",
+        "disputes_dispute",
+        "",
+    ),
     ("disputes_ready_line", "AFTER INSERT OR UPDATE OR DELETE", "disputes_disputedinvoice", ""),
     (
         "disputes_ready_invoice",
@@ -159,7 +186,7 @@ def triggers_create(apps, schema_editor):
     for name, event, when, ids in TRIGGERS_SQLITE:
         execute(
             f"CREATE TRIGGER {name} {event} FOR EACH ROW {when} BEGIN "
-            f"UPDATE disputes_dispute SET ready_to_close = ({READY}) WHERE id IN ({ids}); END"
+            f"{REFRESH.format(ids=ids)}; END"
         )
 
 
