@@ -194,6 +194,12 @@ class Dispute(models.Model):
         _("days to resolve"), null=True, blank=True, editable=False
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # "Ready to close" (``selectors.ready_to_close``: active, and every line's disputed amount
+    # cleared by a settlement or a credit note), kept by database triggers on the dispute, its
+    # lines, the invoices' open amounts and the credit-note allocations (migration 0008), so
+    # that every writer (services, imports, SQL by hand) keeps it; the worklist's "ready to
+    # close" filter reads it through ``dispute_ready_idx`` instead of testing 30,000 disputes.
+    ready_to_close = models.BooleanField(_("ready to close"), default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -248,6 +254,8 @@ class Dispute(models.Model):
             ),
             # The daily escalation: active disputes by deadline.
             models.Index(fields=["target_date"], condition=ACTIVE, name="dispute_deadline_idx"),
+            # The worklist's "ready to close" filter: the few ready disputes, in deadline order.
+            models.Index(fields=["ready_to_close", "target_date", "id"], name="dispute_ready_idx"),
             models.Index(fields=["customer", "status"], name="dispute_customer_idx"),
             # Statistics by period, then grouped by code, department or cause.
             models.Index(fields=["raised_on", "reason_code"], name="dispute_stats_raised_idx"),

@@ -120,7 +120,10 @@ def ready_to_close() -> Q:
     whose disputed amount is not cleared (see ``_cleared_lines``). Written as one correlated
     NOT EXISTS over the dispute's own lines (with the credited sum correlated to each line), so
     that a page of the worklist checks only its rows' lines through the indexes: a planner that
-    hashes a negated sub-select would read every line and allocation instead."""
+    hashes a negated sub-select would read every line and allocation instead. The database
+    keeps the same condition stored on each dispute (``Dispute.ready_to_close``, triggers of
+    migration 0008, which must stay in step with this one): the worklist's filter reads that,
+    the flags of a page's rows and the dispute page this."""
     # The credited sum reads the outer dispute's creation time directly (no join back to the
     # dispute per line), and only for lines whose invoice is still open: the open amount is
     # tested first (one primary key probe), the sum over the allocations only then. At 30,000

@@ -8,7 +8,9 @@ read in the order of the partial indexes made for this page, ``dispute_owner_wor
 on the active statuses: the database seeks the owner's or department's slice and reads it in
 order, and the cursor (the last row's target date and id) seeks again for the next page. Target
 dates are empty until a dispute is qualified: those rows come last (NULLS LAST, PostgreSQL's
-default index order)."""
+default index order). The "ready to close" filter reads the stored flag
+(``Dispute.ready_to_close``, ``dispute_ready_idx``); the rows' flags are worked out for the
+page's rows (``flag_ready_to_close``)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -115,7 +117,9 @@ def worklist_disputes(*, user, filters: WorklistFilters, on: dt.date | None = No
     if filters.late:
         disputes = disputes.filter(status__in=ACTIVE_STATUSES, target_date__lt=on)
     if filters.ready:
-        disputes = disputes.filter(ready_to_close())
+        # The stored flag (kept by the database, migration 0008), read through
+        # ``dispute_ready_idx``: the few ready disputes instead of testing every active one.
+        disputes = disputes.filter(status__in=ACTIVE_STATUSES, ready_to_close=True)
     disputes = annotate_flags(disputes, on=on).select_related(
         "customer", "reason_code", "department", "owner"
     )

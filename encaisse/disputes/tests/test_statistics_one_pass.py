@@ -107,3 +107,38 @@ def test_a_page_of_groups_and_the_customer_export_give_the_same_figures(collecto
     assert sorted(exported[:-1], key=str) == sorted(expected[:-1], key=str)
     amounts = [row[2] for row in exported[:-1]]
     assert amounts == sorted(amounts, reverse=True)  # largest first
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        StatsFilters(as_of=AS_OF, raised_from=dt.date(2026, 3, 1)),
+        StatsFilters(as_of=AS_OF, department="billing"),
+        StatsFilters(as_of=AS_OF, raised_from=dt.date(2030, 1, 1)),  # nothing
+    ],
+    ids=["since-march", "billing", "nothing"],
+)
+def test_the_pages_of_customers_are_slices_of_every_customer(collector, filters):
+    """A page of customers ranks them on amount alone and finds the percentiles of its own
+    customers only: the same figures, labels and count as every customer at once."""
+    _build(collector, random.Random(13))
+    every = dispute_statistics(user=collector, group_by="customer", filters=filters)
+    pages, offset = [], 0
+    while True:
+        page = dispute_statistics_page(
+            user=collector, group_by="customer", filters=filters, limit=7, offset=offset
+        )
+        assert page.total == every.total
+        assert page.count == len(every.rows)
+        if not page.rows:
+            break
+        pages.extend(page.rows)
+        offset += 7
+    # Equal amounts are ranked by customer id across pages and listed by label within one
+    # (as the full list is): compare the rows by customer, and the order by amount.
+    assert len(pages) == len(every.rows)
+    assert {row.key: row for row in pages} == {row.key: row for row in every.rows}
+    assert [row.amount for row in pages] == [row.amount for row in every.rows]
+    largest = dispute_statistics(user=collector, group_by="customer", filters=filters, limit=5)
+    assert [row.amount for row in largest.rows] == [row.amount for row in every.rows[:6]]
+    assert set(largest.rows) <= set(every.rows)  # the 5 largest and one more
