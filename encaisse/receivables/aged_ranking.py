@@ -37,15 +37,10 @@ RANKED_READ = 500  # rows read by rank; a longer slice (an export) reads every r
 _RANK_BUCKET = {"balance": AgeBucket("all", None, None), "overdue": AgeBucket("overdue", 1, None)}
 
 
-def _customer_ids_in(customer_filter: Q | None) -> tuple[str, list]:
-    where, params = _customers_in(customer_filter)
-    return where.replace("customer_id IN", "c.id IN", 1), params
-
-
 def _ranked_by_code(day, customer_filter: Q | None) -> tuple[str, list]:
     """The customers with an open document issued by ``day`` or unallocated cash received by
     then, by code: their rows are probed through the covering index, customer by customer."""
-    where, params = _customer_ids_in(customer_filter)
+    where, params = _customers_in(customer_filter, column="c.id")
     sql = f"""
         SELECT c.id FROM customers_customer AS c
         WHERE (

@@ -91,13 +91,13 @@ def _open_invoices_from() -> str:
     return f"receivables_invoice{hint} WHERE status = '{InvoiceStatus.OPEN}'"
 
 
-def _customers_in(customer_filter: Q | None) -> tuple[str, list]:
-    """`` AND customer_id IN (...)`` for the customers of ``customer_filter`` (none: all)."""
+def _customers_in(customer_filter: Q | None, column: str = "customer_id") -> tuple[str, list]:
+    """`` AND <column> IN (...)`` for the customers of ``customer_filter`` (none: all)."""
     if customer_filter is None:
         return "", []
     customers = Customer.objects.filter(customer_filter).values("pk")
     subquery, params = customers.query.sql_with_params()
-    return f" AND customer_id IN ({subquery})", list(params)
+    return f" AND {column} IN ({subquery})", list(params)
 
 
 def _open_invoice_buckets(as_of: dt.date, buckets, customer_filter) -> tuple[str, list]:
