@@ -31,7 +31,6 @@ import datetime as dt
 import re
 import unicodedata
 from array import array
-from itertools import islice
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -41,8 +40,7 @@ from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
 from .cells import read_cents
 from .errors import RowErrors
-from .fec_lines import Layout
-from .fec_lines import lines as scan_lines
+from .fec_lines import Layout, line_source
 from .fec_state import NO_DATE, NO_JOURNAL, Groups, Pieces, allocate
 from .text import describe_separator, file_error
 
@@ -121,7 +119,6 @@ class FecReader:
         self.header_line_no = 0
         self.headers: list[str] = []
         self.col: dict[str, int] = {}
-        self.plain_newlines = False  # set by the pass over the lines (``fec_lines.Layout``)
 
     # -- header ------------------------------------------------------------------------
 
@@ -165,7 +162,26 @@ class FecReader:
     # -- the pass over the lines ---------------------------------------------------------
 
     def _rows(self):
-        pieces, groups = self._read_lines()
+        col = self.col
+        layout = Layout(
+            path=self.path,
+            encoding=self.encoding,
+            sep=self.sep,
+            ncols=len(self.headers),
+            header_line_no=self.header_line_no,
+            i_compte=col["comptenum"],
+            i_journal=col["journalcode"],
+            i_lib=col["ecriturelib"],
+            prefixes=self.prefixes,
+        )
+        source = line_source(layout)
+        try:
+            yield from self._read(source, layout)
+        finally:
+            source.close()
+
+    def _read(self, source, layout: Layout):
+        pieces, groups = self._read_lines(source, layout)
         if not self.result.rows_read:
             raise file_error(
                 self.file_name,
@@ -183,9 +199,9 @@ class FecReader:
             )
         allocate(pieces, groups)
         groups.clear()
-        yield from self._open_items(pieces)
+        yield from self._open_items(pieces, source)
 
-    def _read_lines(self):
+    def _read_lines(self, source, layout: Layout):
         col = self.col
         sep = self.sep
         ncols = len(self.headers)
@@ -210,6 +226,10 @@ class FecReader:
         errors = self.errors
         pieces = Pieces()
         groups = Groups()
+        g_customers, g_letters, g_net = groups.customers, groups.letters, groups.net
+        g_keys, spill_lines = groups.keys, groups.spill_lines
+        g_keys_append, g_pieces_append = g_keys.append, groups.pieces.append
+        g_cents_append = groups.cents.append
         by_customer = pieces.index
         p_date, p_debit, p_credit, p_open = pieces.date, pieces.debit, pieces.credit, pieces.open
         p_due, p_journal, p_avoir = pieces.due, pieces.journal, pieces.avoir
@@ -230,17 +250,7 @@ class FecReader:
             value = ordinals[text] = parse_date(text).toordinal()
             return value
 
-        layout = Layout(
-            path=self.path,
-            encoding=self.encoding,
-            sep=sep,
-            ncols=ncols,
-            header_line_no=self.header_line_no,
-            i_compte=i_compte,
-            i_journal=i_journal,
-            prefixes=prefixes,
-        )
-        for line_no, line in scan_lines(layout):
+        for line_no, line in source:
             f = line.split(sep)
             if len(f) != ncols:
                 f = self._fit(f, ncols, min_fields, i_lib, line_no)
@@ -369,10 +379,22 @@ class FecReader:
                     p_avoir[piece] = credit_note_word(f"{f[i_lib]} {ref}".lower()) is not None
             if not letter:
                 p_open[piece] += signed
-            else:
-                groups.add_line(code, letter, piece, signed)
+                continue
+            # Groups.add_line, written out (a million times)
+            c = g_customers.get(code)
+            if c is None:
+                c = g_customers[code] = len(g_customers)
+            x = g_letters.get(letter)
+            if x is None:
+                x = g_letters[letter] = len(g_letters)
+            key = (x << 32) | c
+            g_net[key] = g_net.get(key, 0) + signed
+            g_keys_append(key)
+            g_pieces_append(piece)
+            g_cents_append(signed)
+            if len(g_keys) == spill_lines:
+                groups.spill()
         self.result.rows_read = layout.rows
-        self.plain_newlines = layout.plain_newlines
         sales_journals |= layout.sales_journals
         self.receivable_lines = receivable_lines
         self.sales_journals = sales_journals
@@ -400,7 +422,7 @@ class FecReader:
 
     # -- the open items ------------------------------------------------------------------
 
-    def _open_items(self, pieces: Pieces):
+    def _open_items(self, pieces: Pieces, source):
         sales = self.sales_journals
         balances = pieces.open
         # Parallel lists rather than a (code, reference) tuple per item: 10 MB less at 1M.
@@ -425,7 +447,7 @@ class FecReader:
         # customers share (an opening entry, a placeholder) gets the customer code appended.
         shared = _shared_refs(refs, kinds)
         lines = pieces.line
-        labels = self._labels(lines[i] for i in indexes)
+        labels = self._labels(source, [lines[i] for i in indexes])
         iso_dates: dict[int, str] = {}
 
         def iso(ordinal: int) -> str:
@@ -465,38 +487,15 @@ class FecReader:
                 "",
             )
 
-    def _labels(self, line_numbers) -> dict[int, str]:
-        """The ``EcritureLib`` of the given lines (the first lines of the open pieces), read in
-        a second pass: keeping a label per piece during the first would double its memory.
-        When the file's lines all end in LF or CRLF (``plain_newlines``), lines are counted in
-        bytes and only the wanted ones decoded: six times cheaper than decoding them all."""
-        wanted = sorted(line_numbers)  # a list: a set of them cost 15 MB more at 1M
-        labels: dict[int, str] = {}
-        sep, ncols, i_lib = self.sep, len(self.headers), self.col["ecriturelib"]
-        binary = self.plain_newlines
-        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
-        if binary:
-            opened = self.path.open("rb")
-        else:
-            opened = self.path.open("r", encoding=self.encoding, newline=None)
-        with opened as fh:
-            at = 0  # lines read so far
-            for line_no in wanted:
-                if line_no <= at:
-                    continue  # a line number listed twice
-                # The lines in between are skipped in C, without a Python step each.
-                line = next(islice(fh, line_no - at - 1, None), b"" if binary else "")
-                at = line_no
-                if binary:
-                    line = line.decode(encoding).rstrip("\r\n")
-                f = line.rstrip("\n").split(sep)
-                if len(f) > ncols:  # separators inside the label, as in the first pass
-                    f[i_lib : i_lib + len(f) - ncols + 1] = [
-                        sep.join(f[i_lib : i_lib + len(f) - ncols + 1])
-                    ]
-                label = f[i_lib].strip() if i_lib < len(f) else ""
-                labels[line_no] = "" if label in PLACEHOLDER_REFS else label
-        return labels
+    def _labels(self, source, line_numbers) -> dict[int, str]:
+        """The ``EcritureLib`` of the given lines (the first lines of the open pieces): from the
+        pass over the lines (``fec_lines``), asked for at the end, since keeping a label per
+        piece in this process would double its memory."""
+        wanted = sorted(line_numbers)  # each line begins one piece at most
+        return {
+            line_no: "" if label in PLACEHOLDER_REFS else label
+            for line_no, label in zip(wanted, source.labels(wanted), strict=True)
+        }
 
 
 def _shared_refs(refs, kinds) -> dict[str, set[str]]:

@@ -63,49 +63,33 @@ class Groups:
 
     def __init__(self):
         self.net: dict[int, int] = {}
-        self._letters: dict[str, int] = {}
-        self._customers: dict[str, int] = {}
+        self.letters: dict[str, int] = {}  # EcritureLet -> small int
+        self.customers: dict[str, int] = {}  # customer code -> small int
         self.keys = array("q")
         self.pieces = array("q")
         self.cents = array("q")
         self._spilled = 0
+        self.spill_lines = SPILL_LINES  # lines held before they go to the file
         self._spill = None  # the lines of the groups go to disk: few of them will be needed
 
-    def key(self, customer: str, letter: str) -> int:
-        c = self._customers.get(customer)
-        if c is None:
-            c = self._customers[customer] = len(self._customers)
-        x = self._letters.get(letter)
-        if x is None:
-            x = self._letters[letter] = len(self._letters)
-        return (x << 32) | c
-
     def add_line(self, customer: str, letter: str, piece: int, cents: int) -> None:
-        """``add(key(customer, letter), piece, cents)`` in one call (a million times)."""
-        c = self._customers.get(customer)
+        """One lettered line (the reader has this written out in its loop)."""
+        c = self.customers.get(customer)
         if c is None:
-            c = self._customers[customer] = len(self._customers)
-        x = self._letters.get(letter)
+            c = self.customers[customer] = len(self.customers)
+        x = self.letters.get(letter)
         if x is None:
-            x = self._letters[letter] = len(self._letters)
+            x = self.letters[letter] = len(self.letters)
         key = (x << 32) | c
-        net = self.net
-        net[key] = net.get(key, 0) + cents
-        self.keys.append(key)
-        self.pieces.append(piece)
-        self.cents.append(cents)
-        if len(self.keys) == SPILL_LINES:
-            self._write()
-
-    def add(self, key: int, piece: int, cents: int) -> None:
         self.net[key] = self.net.get(key, 0) + cents
         self.keys.append(key)
         self.pieces.append(piece)
         self.cents.append(cents)
-        if len(self.keys) == SPILL_LINES:
-            self._write()
+        if len(self.keys) == self.spill_lines:
+            self.spill()
 
-    def _write(self) -> None:
+    def spill(self) -> None:
+        """Move the lines held to the temporary file; the arrays stay the same objects."""
         if self._spill is None:
             self._spill = tempfile.TemporaryFile()
         for column in (self.keys, self.pieces, self.cents):
@@ -121,7 +105,7 @@ class Groups:
                 columns = []
                 for _column in range(3):
                     column = array("q")
-                    column.fromfile(self._spill, SPILL_LINES)
+                    column.fromfile(self._spill, self.spill_lines)
                     columns.append(column)
                 yield from zip(*columns, strict=True)
         yield from zip(self.keys, self.pieces, self.cents, strict=True)
@@ -138,7 +122,7 @@ class Groups:
 
     def clear(self) -> None:
         self.net = {}
-        self._letters, self._customers = {}, {}
+        self.letters, self.customers = {}, {}
         self.keys, self.pieces, self.cents = array("q"), array("q"), array("q")
         if self._spill is not None:
             self._spill.close()

@@ -47,6 +47,7 @@ _C1_RANGE = bytes(range(0x80, 0xA0))
 _ISO_8859_15_LETTERS = bytes([0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE])
 _NOT_ISO_8859_15_LETTERS = bytes(b for b in range(256) if b not in _ISO_8859_15_LETTERS)
 _NOT_C1 = bytes(b for b in range(256) if b not in _C1_RANGE)
+_NOT_CP1252_UNDEFINED = bytes(b for b in range(256) if b not in _CP1252_UNDEFINED)
 # Control characters that never occur in a text export (tab, LF, FF, CR and Ctrl-Z do).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
 
@@ -102,37 +103,37 @@ def ensure_text(head: bytes, file_name: str) -> None:
 
 
 def detect_encoding(path: Path, file_name: str) -> str:
-    """``utf-8-sig``, ``cp1252`` or ``iso-8859-15`` (see the module docstring)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    has_c1 = False
-    iso_letters = 0
-    undefined = False
-    utf8 = True
+    """``utf-8-sig``, ``cp1252`` or ``iso-8859-15`` (see the module docstring). A UTF-8 file is
+    read once; another is read once more, with each test dropped as soon as it is decided."""
+    if _is_utf8(path):
+        return "utf-8-sig"
+    has_c1 = iso_letters = False
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
             c1 = chunk.translate(None, _NOT_C1)
             if c1:
+                if c1.translate(None, _NOT_CP1252_UNDEFINED):
+                    raise file_error(
+                        file_name,
+                        text_expected(),
+                        _("bytes that are no character in these encodings"),
+                    )
                 has_c1 = True
-                undefined = undefined or any(b in _CP1252_UNDEFINED for b in c1)
-            iso_letters += len(chunk.translate(None, _NOT_ISO_8859_15_LETTERS))
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-            return "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    if has_c1:
-        if undefined:
-            raise file_error(
-                file_name, text_expected(), _("bytes that are no character in these encodings")
-            )
-        return "cp1252"
-    return "iso-8859-15" if iso_letters else "cp1252"
+            elif not has_c1 and not iso_letters:  # they only count in a file without C1
+                iso_letters = bool(chunk.translate(None, _NOT_ISO_8859_15_LETTERS))
+    return "iso-8859-15" if iso_letters and not has_c1 else "cp1252"
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def first_lines(path: Path, encoding: str, count: int) -> list[str]:

@@ -10,6 +10,7 @@ the batch (status dry run) with the counts of what would have changed.
 import datetime as dt
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -190,12 +191,16 @@ def import_file(
     path = Path(path)
     file_name = file_name or path.name
     as_of = as_of or today()
-    digest, size = file_fingerprint(path)
+    # The file's SHA-256 is computed in a thread (hashlib lets the other core work) while the
+    # parser reads the file to detect its encoding; the batch has it before it is saved again.
+    hashing = ThreadPoolExecutor(max_workers=1)
+    digest = hashing.submit(file_fingerprint, path)
+    hashing.shutdown(wait=False)
     batch = batch_start(
         actor=actor,
         file_name=file_name,
-        file_sha256=digest,
-        file_size=size,
+        file_sha256="",
+        file_size=path.stat().st_size,
         format=format,
         mode=mode,
         as_of=as_of,
@@ -206,13 +211,17 @@ def import_file(
     )
 
     def parse():
-        return parse_file(
-            path,
-            file_name=file_name,
-            format=format,
-            mapping=mapping,
-            skip_bad_rows=skip_bad_rows,
-            as_of=as_of,
-        )
+        try:
+            return parse_file(
+                path,
+                file_name=file_name,
+                format=format,
+                mapping=mapping,
+                skip_bad_rows=skip_bad_rows,
+                as_of=as_of,
+            )
+        finally:
+            # Before the parser forks a process to read a large FEC: no thread left running.
+            batch.file_sha256 = digest.result()[0]
 
     return batch_apply(batch=batch, actor=actor, parse=parse)

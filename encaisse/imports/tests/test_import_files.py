@@ -199,6 +199,8 @@ def test_it_records_a_failed_batch_for_a_binary_file(tmp_path):
     batch = import_file(actor=None, path=path)
     assert batch.status == BatchStatus.FAILED and batch.error_message
     assert "image.csv" in batch.error_message
+    batch.refresh_from_db()  # the refused file is known by its fingerprint all the same
+    assert batch.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_it_writes_nothing_but_the_batch_on_a_dry_run_of_a_file(tmp_path):

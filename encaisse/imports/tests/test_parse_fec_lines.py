@@ -111,7 +111,6 @@ def test_it_reads_the_labels_alike_when_lines_end_in_crlf_or_lf(end, tmp_path, m
     ]
     path = tmp_path / "fec.txt"
     path.write_bytes(end.join(lines).encode("cp1252"))
-    assert fec_lines.plain_newlines(path)
     one = read(path, child=False, monkeypatch=monkeypatch)
     two = read(path, child=True, monkeypatch=monkeypatch)
     assert one == two
@@ -128,19 +127,7 @@ def test_it_counts_lines_as_text_when_a_carriage_return_stands_alone(tmp_path, m
     ]
     path = tmp_path / "fec.txt"
     path.write_bytes(("\r\n".join(lines[:2]) + "\r" + "\r\n".join(lines[2:])).encode("cp1252"))
-    assert not fec_lines.plain_newlines(path)
     one = read(path, child=False, monkeypatch=monkeypatch)
     two = read(path, child=True, monkeypatch=monkeypatch)
     assert one == two
     assert sorted(item[9] for item in one[2]) == ["Facture F1", "Facture F2"]
-
-
-def test_it_finds_a_crlf_split_between_two_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(fec_lines, "BLOCK_BYTES", 4)
-    path = tmp_path / "fec.txt"
-    path.write_bytes(b"abc\r\ndef\r\n")  # the first CRLF straddles the 4-byte blocks
-    assert fec_lines.plain_newlines(path)
-    path.write_bytes(b"abc\rdef\r\n")
-    assert not fec_lines.plain_newlines(path)
-    path.write_bytes(b"abc\r\ndef\r")  # a CR that ends the file
-    assert not fec_lines.plain_newlines(path)

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from encaisse.imports.parsers import parse_file
+from encaisse.imports.parsers import parse_file, text
 from encaisse.imports.parsers.headers import match_headers
-from encaisse.imports.records import ItemKind
+from encaisse.imports.records import ImportFileError, ItemKind
 
 from .test_parse_fec import FIXTURES
 
@@ -235,6 +235,32 @@ def test_it_decodes_each_encoding_french_exports_use(tmp_path, encoding, text):
     )
     parsed, _items = parse(path)
     assert parsed.customers["C1"].name == text
+
+
+@pytest.mark.parametrize(
+    "chunks, expected",
+    [
+        ([b"plain ascii;", "payé €".encode()], "utf-8-sig"),
+        ([b"plain ascii;", "payé €".encode()[:-1]], None),  # a character cut at the end
+        ([b"plain ascii;", b"pay\xe9 \x80"], "cp1252"),  # the euro in a later block
+        ([b"C\xbdur;", b"pay\xe9"], "iso-8859-15"),  # an ISO-8859-15 letter first ...
+        ([b"C\xbdur;", b"pay\xe9 \x80"], "cp1252"),  # ... then a C1 byte: Windows-1252
+        ([b"\x80;", b"\x81"], "error"),  # 0x81 is no character in Windows-1252 either
+    ],
+)
+def test_it_detects_the_encoding_from_the_whole_file_read_in_blocks(
+    tmp_path, monkeypatch, chunks, expected
+):
+    monkeypatch.setattr(text, "CHUNK_BYTES", 8)
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"".join(c.ljust(16, b" ") for c in chunks))
+    if expected == "error":
+        with pytest.raises(ImportFileError, match="no character in these encodings"):
+            text.detect_encoding(path, "f.csv")
+    elif expected is None:
+        assert text.detect_encoding(path, "f.csv") != "utf-8-sig"
+    else:
+        assert text.detect_encoding(path, "f.csv") == expected
 
 
 @pytest.mark.parametrize(
