@@ -48,6 +48,8 @@ _ISO_8859_15_LETTERS = bytes([0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE])
 _NOT_ISO_8859_15_LETTERS = bytes(b for b in range(256) if b not in _ISO_8859_15_LETTERS)
 _NOT_C1 = bytes(b for b in range(256) if b not in _C1_RANGE)
 _NOT_CP1252_UNDEFINED = bytes(b for b in range(256) if b not in _CP1252_UNDEFINED)
+# The bytes that tell the encodings apart: C1 and ISO-8859-15's letters.
+_NOT_TELLING = bytes(b for b in _NOT_C1 if b not in _ISO_8859_15_LETTERS)
 # Control characters that never occur in a text export (tab, LF, FF, CR and Ctrl-Z do).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
 
@@ -110,7 +112,10 @@ def detect_encoding(path: Path, file_name: str) -> str:
     has_c1 = iso_letters = False
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
-            c1 = chunk.translate(None, _NOT_C1)
+            telling = chunk.translate(None, _NOT_TELLING)  # one pass over the block; few left
+            if not telling:
+                continue
+            c1 = telling.translate(None, _NOT_C1)
             if c1:
                 if c1.translate(None, _NOT_CP1252_UNDEFINED):
                     raise file_error(
@@ -119,8 +124,8 @@ def detect_encoding(path: Path, file_name: str) -> str:
                         _("bytes that are no character in these encodings"),
                     )
                 has_c1 = True
-            elif not has_c1 and not iso_letters:  # they only count in a file without C1
-                iso_letters = bool(chunk.translate(None, _NOT_ISO_8859_15_LETTERS))
+            elif not has_c1:  # ISO-8859-15's letters only count in a file without C1
+                iso_letters = True
     return "iso-8859-15" if iso_letters and not has_c1 else "cp1252"
 
 
