@@ -12,6 +12,8 @@ from encaisse.core.dates import parse_date
 from encaisse.core.money import cents_to_amount, parse_cents, to_cents
 
 EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+# Amount cells that are zero as they stand, read without a call (half a FEC's amount cells).
+ZERO_AMOUNTS = frozenset({"", "0,00", "0.00"})
 
 
 def read_cents(text: str) -> int:

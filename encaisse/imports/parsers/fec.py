@@ -38,9 +38,9 @@ from django.utils.translation import gettext as _
 from encaisse.core.dates import parse_date
 from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
-from .cells import read_cents
+from .cells import ZERO_AMOUNTS, read_cents
 from .errors import RowErrors
-from .fec_lines import Layout, line_source
+from .fec_lines import UNREAD, Layout, line_source
 from .fec_state import NO_DATE, NO_JOURNAL, Groups, Pieces, allocate
 from .text import describe_separator, file_error
 
@@ -51,8 +51,6 @@ PLACEHOLDER_REFS = frozenset({"", "-", "--", "/", ".", "_", "n/a", "na", "none"}
 PLACEHOLDER_LEN = max(len(ref) for ref in PLACEHOLDER_REFS)  # a longer reference is none of them
 CREDIT_NOTE_WORDS = ("avoir", "credit note", "creditnote", "refund", "rembt avoir")
 credit_note_word = re.compile("|".join(CREDIT_NOTE_WORDS)).search
-# Amount cells that are zero as they stand, read without a call (half the amount cells).
-ZERO_AMOUNTS = frozenset({"", "0,00", "0.00"})
 SENS_DEBIT = frozenset({"D", "+1", "+", "1", "DEBIT"})
 SENS_CREDIT = frozenset({"C", "-1", "-", "CREDIT"})
 
@@ -173,6 +171,8 @@ class FecReader:
             i_journal=col["journalcode"],
             i_lib=col["ecriturelib"],
             prefixes=self.prefixes,
+            i_debit=None if self.montant_mode else col["debit"],
+            i_credit=None if self.montant_mode else col["credit"],
         )
         source = line_source(layout)
         try:
@@ -226,11 +226,12 @@ class FecReader:
         errors = self.errors
         pieces = Pieces()
         groups = Groups()
-        g_customers, g_letters, g_net = groups.customers, groups.letters, groups.net
+        g_letters, g_net = groups.letters, groups.net
         g_keys, spill_lines = groups.keys, groups.spill_lines
         g_keys_append, g_pieces_append = g_keys.append, groups.pieces.append
         g_cents_append = groups.cents.append
         by_customer = pieces.index
+        by_code: dict[str, tuple[CustomerRecord, dict[str, int], int]] = {}
         p_date, p_debit, p_credit, p_open = pieces.date, pieces.debit, pieces.credit, pieces.open
         p_due, p_journal, p_avoir = pieces.due, pieces.journal, pieces.avoir
         p_line = pieces.line
@@ -250,7 +251,7 @@ class FecReader:
             value = ordinals[text] = parse_date(text).toordinal()
             return value
 
-        for line_no, line in source:
+        for line_no, line, signed in source:
             f = line.split(sep)
             if len(f) != ncols:
                 f = self._fit(f, ncols, min_fields, i_lib, line_no)
@@ -264,9 +265,11 @@ class FecReader:
             receivable_lines += 1
 
             # Read and check everything first; change the aggregates only once it is good.
-            column, expected, found = name_a, expected_amount, f[i_a]
             try:
-                if montant_mode:
+                if signed != UNREAD:
+                    pass  # the plain Debit and Credit of a whole line, read by the scan
+                elif montant_mode:
+                    column, expected, found = name_a, expected_amount, f[i_a]
                     cents = 0 if found in ZERO_AMOUNTS else read_cents(found)
                     column, expected = name_b, _("D or C (or +1 / -1)")
                     found = f[i_b]
@@ -278,22 +281,11 @@ class FecReader:
                     else:
                         raise ValueError(found)
                 else:
-                    # read_cents, with its plain ``1234,56`` case written out (3M cells at 1M)
-                    if found in ZERO_AMOUNTS:
-                        signed = 0
-                    else:
-                        head, comma, tail = found.partition(",")
-                        if comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal():
-                            signed = int(head + tail)
-                        else:
-                            signed = read_cents(found)
+                    column, expected, found = name_a, expected_amount, f[i_a]
+                    signed = 0 if found in ZERO_AMOUNTS else read_cents(found)
                     column, found = name_b, f[i_b]
                     if found not in ZERO_AMOUNTS:
-                        head, comma, tail = found.partition(",")
-                        if comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal():
-                            signed -= int(head + tail)
-                        else:
-                            signed -= read_cents(found)
+                        signed -= read_cents(found)
                 expected = expected_date
                 found = f[i_edate].strip()
                 column = h_edate
@@ -332,12 +324,14 @@ class FecReader:
             else:
                 code = compte.strip()
                 name = f[i_comptelib] if i_comptelib is not None else ""
-            customer = customers.get(code)
-            if customer is None:
+            known = by_code.get(code)  # one look-up for the customer's record, pieces and key
+            if known is None:
                 customer = customers[code] = CustomerRecord(
                     code=code, name=name.strip(), line=line_no
                 )
-            elif not customer.name and name.strip():
+                known = by_code[code] = (customer, by_customer.setdefault(code, {}), len(by_code))
+            customer, refs, c = known
+            if not customer.name and name.strip():
                 customer.name = name.strip()
             code = customer.code
 
@@ -348,9 +342,6 @@ class FecReader:
                     ref = number
                 else:
                     ref = f"{f[i_journal].strip()}-{number or 'L' + str(line_no)}"
-            refs = by_customer.get(code)
-            if refs is None:
-                refs = by_customer[code] = {}
             piece = refs.get(ref)
             if piece is None:  # Pieces.add, written out (a million and a half times)
                 piece = refs[ref] = len(p_line)
@@ -380,10 +371,7 @@ class FecReader:
             if not letter:
                 p_open[piece] += signed
                 continue
-            # Groups.add_line, written out (a million times)
-            c = g_customers.get(code)
-            if c is None:
-                c = g_customers[code] = len(g_customers)
+            # A line of the lettrage group (customer, letter): ``Groups`` (a million times)
             x = g_letters.get(letter)
             if x is None:
                 x = g_letters[letter] = len(g_letters)

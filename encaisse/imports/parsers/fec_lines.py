@@ -28,8 +28,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from .cells import ZERO_AMOUNTS
+
 CHILD_MIN_BYTES = 32 << 20  # below (some 200,000 lines), a process costs more than it saves
 BATCH_LINES = 4096
+UNREAD = -(1 << 63)  # a line's cents left for the reader to read (and to report if bad)
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Layout:
     i_journal: int
     i_lib: int
     prefixes: tuple[str, ...]
+    i_debit: int | None = None  # None in the Montant/Sens variant
+    i_credit: int | None = None
     rows: int = 0  # non-blank lines after the header, once the scan is over
     sales_journals: set[str] = field(default_factory=set)
 
@@ -59,39 +64,48 @@ def label_of(line: str, layout: Layout) -> str:
 
 
 def scan(layout: Layout):
-    """``(line number, line without its end)`` of the lines the reader must look at."""
+    """Batches ``(line numbers, lines without their end)`` of the lines the reader must look
+    at, in file order."""
     sep, nseps, prefixes = layout.sep, layout.ncols - 1, layout.prefixes
     k, j = layout.i_compte, layout.i_journal
+    k1 = k + 1
     tab = sep == "\t"  # only then can a line with all its separators be blank
     sales_journals = layout.sales_journals
-    rows = 0
+    blank = 0
+    line_no = layout.header_line_no
+    numbers: list[int] = []
+    texts: list[str] = []
     with layout.path.open("r", encoding=layout.encoding, newline=None) as fh:
         lines = enumerate(fh, 1)
         for _header in islice(lines, layout.header_line_no):
             pass
         for line_no, line in lines:
             if line.count(sep) == nseps:
-                parts = line.split(sep, k + 1)
+                parts = line.split(sep, k1)
                 compte = parts[k]
-                if compte.startswith(prefixes):
-                    rows += 1
-                    yield line_no, line[:-1] if line[-1:] == "\n" else line
+                if not compte.startswith(prefixes):
+                    if compte[:1] == "7":
+                        if j > k:
+                            parts = (line[:-1] if line[-1:] == "\n" else line).split(sep)
+                        sales_journals.add(parts[j])
+                    elif tab and not compte.strip() and line.isspace():
+                        blank += 1
                     continue
-                if compte[:1] == "7":
-                    if j > k:
-                        parts = (line[:-1] if line[-1:] == "\n" else line).split(sep)
-                    sales_journals.add(parts[j])
-                elif tab and not compte.strip() and line.isspace():
+                texts.append(line[:-1] if line[-1:] == "\n" else line)
+            else:
+                if line[-1:] == "\n":
+                    line = line[:-1]
+                if not line or line.isspace():
+                    blank += 1
                     continue
-                rows += 1
-                continue
-            if line[-1:] == "\n":
-                line = line[:-1]
-            if not line or line.isspace():
-                continue
-            rows += 1
-            yield line_no, line
-    layout.rows = rows
+                texts.append(line)
+            numbers.append(line_no)
+            if len(numbers) == BATCH_LINES:
+                yield numbers, texts
+                numbers, texts = [], []
+    if numbers:
+        yield numbers, texts
+    layout.rows = line_no - layout.header_line_no - blank  # the lines after the header, but blank
 
 
 def line_source(layout: Layout):
@@ -110,7 +124,9 @@ class InProcess:
         self.layout = layout
 
     def __iter__(self):
-        return scan(self.layout)
+        for numbers, texts in scan(self.layout):
+            for line_no, line in zip(numbers, texts, strict=True):
+                yield line_no, line, UNREAD
 
     def labels(self, line_numbers: list[int]) -> list[str]:
         """The labels of these lines (ascending), read again from the file."""
@@ -144,7 +160,7 @@ class FromChild:
         while True:
             message = recv()
             if message[0] == "lines":
-                yield from zip(message[1], message[2], strict=True)
+                yield from zip(message[1], message[2], message[3], strict=True)
             elif message[0] == "end":
                 layout.rows, layout.sales_journals = message[1:]
                 return
@@ -168,23 +184,43 @@ class FromChild:
 def _child(layout: Layout, conn) -> None:
     try:
         sep, ncols, i_lib = layout.sep, layout.ncols, layout.i_lib
+        i_debit, i_credit = layout.i_debit, layout.i_credit
         kept_numbers = array("i")  # ascending
         kept_labels: list[str] = []
-        numbers: list[int] = []
-        texts: list[str] = []
-        for line_no, text in scan(layout):
-            numbers.append(line_no)
-            texts.append(text)
-            f = text.split(sep)
-            kept_labels.append(f[i_lib].strip() if len(f) == ncols else label_of(text, layout))
-            if len(numbers) == BATCH_LINES:
-                conn.send(("lines", numbers, texts))
-                kept_numbers.extend(numbers)
-                numbers, texts = [], []
-        if numbers:
-            conn.send(("lines", numbers, texts))
+        keep_label = kept_labels.append
+        for numbers, texts in scan(layout):
+            cents = array("q")
+            add = cents.append
+            for text in texts:
+                f = text.split(sep)
+                if len(f) != ncols:
+                    keep_label(label_of(text, layout))
+                    add(UNREAD)
+                    continue
+                keep_label(f[i_lib].strip())
+                if i_debit is None:
+                    add(UNREAD)
+                    continue
+                # Debit less credit when both are plain (1234,56 / 0,00 / empty), else UNREAD:
+                # the reader reads the others itself, and words their errors.
+                debit, credit = f[i_debit], f[i_credit]
+                if debit in ZERO_AMOUNTS:
+                    signed = 0
+                else:
+                    head, comma, tail = debit.partition(",")
+                    if not (comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal()):
+                        add(UNREAD)
+                        continue
+                    signed = int(head + tail)
+                if credit not in ZERO_AMOUNTS:
+                    head, comma, tail = credit.partition(",")
+                    if not (comma and len(tail) == 2 and head.isdecimal() and tail.isdecimal()):
+                        add(UNREAD)
+                        continue
+                    signed -= int(head + tail)
+                add(signed)
+            conn.send(("lines", numbers, texts, cents))
             kept_numbers.extend(numbers)
-        del numbers, texts
         conn.send(("end", layout.rows, layout.sales_journals))
         wanted = conn.recv()
         conn.send(("labels", [kept_labels[bisect_left(kept_numbers, n)] for n in wanted]))

@@ -59,34 +59,21 @@ class Pieces:
 
 
 class Groups:
-    """Lettrage groups (customer + EcritureLet): a net per group, the lines in flat arrays."""
+    """Lettrage groups (customer + EcritureLet): a net per group, the lines in flat arrays.
+
+    The reader fills them in its loop: a group's key is ``(letters[letter] << 32) | customer``
+    (the customer's number in the reader), ``net[key]`` adds the line's cents, and the line goes
+    to ``keys``, ``pieces`` and ``cents``; once they hold ``spill_lines`` lines, ``spill()``."""
 
     def __init__(self):
         self.net: dict[int, int] = {}
         self.letters: dict[str, int] = {}  # EcritureLet -> small int
-        self.customers: dict[str, int] = {}  # customer code -> small int
         self.keys = array("q")
         self.pieces = array("q")
         self.cents = array("q")
         self._spilled = 0
         self.spill_lines = SPILL_LINES  # lines held before they go to the file
         self._spill = None  # the lines of the groups go to disk: few of them will be needed
-
-    def add_line(self, customer: str, letter: str, piece: int, cents: int) -> None:
-        """One lettered line (the reader has this written out in its loop)."""
-        c = self.customers.get(customer)
-        if c is None:
-            c = self.customers[customer] = len(self.customers)
-        x = self.letters.get(letter)
-        if x is None:
-            x = self.letters[letter] = len(self.letters)
-        key = (x << 32) | c
-        self.net[key] = self.net.get(key, 0) + cents
-        self.keys.append(key)
-        self.pieces.append(piece)
-        self.cents.append(cents)
-        if len(self.keys) == self.spill_lines:
-            self.spill()
 
     def spill(self) -> None:
         """Move the lines held to the temporary file; the arrays stay the same objects."""
@@ -122,7 +109,7 @@ class Groups:
 
     def clear(self) -> None:
         self.net = {}
-        self.letters, self.customers = {}, {}
+        self.letters = {}
         self.keys, self.pieces, self.cents = array("q"), array("q"), array("q")
         if self._spill is not None:
             self._spill.close()

@@ -245,6 +245,7 @@ def test_it_decodes_each_encoding_french_exports_use(tmp_path, encoding, text):
         ([b"plain ascii;", b"pay\xe9 \x80"], "cp1252"),  # the euro in a later block
         ([b"C\xbdur;", b"pay\xe9"], "iso-8859-15"),  # an ISO-8859-15 letter first ...
         ([b"C\xbdur;", b"pay\xe9 \x80"], "cp1252"),  # ... then a C1 byte: Windows-1252
+        ([b"Cr\xe8me;", b"br\xfbl\xe9e"], "latin-1"),  # Windows-1252 without C1: the same
         ([b"\x80;", b"\x81"], "error"),  # 0x81 is no character in Windows-1252 either
     ],
 )
