@@ -28,7 +28,6 @@ million-invoice FEC (4 million lines) is read in well under 500 MB.
 """
 
 import datetime as dt
-import re
 import unicodedata
 from array import array
 from pathlib import Path
@@ -49,8 +48,6 @@ RECEIVABLE_PREFIXES = ("411",)
 # PieceRef values that are no reference at all (Odoo and Tryton write "-" when empty).
 PLACEHOLDER_REFS = frozenset({"", "-", "--", "/", ".", "_", "n/a", "na", "none"})
 PLACEHOLDER_LEN = max(len(ref) for ref in PLACEHOLDER_REFS)  # a longer reference is none of them
-CREDIT_NOTE_WORDS = ("avoir", "credit note", "creditnote", "refund", "rembt avoir")
-credit_note_word = re.compile("|".join(CREDIT_NOTE_WORDS)).search
 SENS_DEBIT = frozenset({"D", "+1", "+", "1", "DEBIT"})
 SENS_CREDIT = frozenset({"C", "-1", "-", "CREDIT"})
 
@@ -367,7 +364,12 @@ class FecReader:
                         pieces.journal_id(f[i_journal]) if journal is None else journal
                     )
                 if not p_avoir[piece]:
-                    p_avoir[piece] = credit_note_word(f"{f[i_lib]} {ref}".lower()) is not None
+                    # A credit note by its label or reference ("rembt avoir" has "avoir"):
+                    # four ``in`` tests cost a third of one regex search here.
+                    low = f"{f[i_lib]} {ref}".lower()
+                    p_avoir[piece] = (
+                        "avoir" in low or "refund" in low or "credit note" in low
+                    ) or "creditnote" in low
             if not letter:
                 p_open[piece] += signed
                 continue

@@ -330,11 +330,21 @@ def test_it_calls_a_credit_an_avoir_from_its_label_outside_sales_journals(tmp_pa
         line("OD", "1", "20250110", "411000", "C1", "X-77", "Avoir commercial", "", "50,00"),
         line("OD", "1", "20250110", "419000", "", "X-77", "Avoir commercial", "50,00", ""),
         line("BQ", "2", "20250110", "411000", "C1", "R-9", "Virement", "", "20,00"),
+        line("OD", "3", "20250110", "411000", "C1", "X-78", "Credit Note 78", "", "5,00"),
+        line("OD", "4", "20250110", "411000", "C1", "X-79", "REFUND", "", "6,00"),
+        line("OD", "5", "20250110", "411000", "C1", "AVOIR-80", "Remise", "", "7,00"),
+        line("OD", "6", "20250110", "411000", "C1", "X-81", "Geste (creditnote)", "", "8,00"),
+        line("OD", "7", "20250110", "411000", "C1", "X-82", "Credit client", "", "9,00"),
     )
     _parsed, items = parse(path)
     assert {i.number: i.kind for i in items} == {
         "X-77": ItemKind.CREDIT_NOTE,
         "R-9": ItemKind.PAYMENT,
+        "X-78": ItemKind.CREDIT_NOTE,
+        "X-79": ItemKind.CREDIT_NOTE,
+        "AVOIR-80": ItemKind.CREDIT_NOTE,  # the reference says it
+        "X-81": ItemKind.CREDIT_NOTE,
+        "X-82": ItemKind.PAYMENT,  # "credit" alone is no credit note
     }
 
 
