@@ -23,7 +23,7 @@ are read in a second pass over the file.
 import multiprocessing
 import os
 from array import array
-from bisect import bisect_left
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -185,7 +185,7 @@ def _child(layout: Layout, conn) -> None:
     try:
         sep, ncols, i_lib = layout.sep, layout.ncols, layout.i_lib
         i_debit, i_credit = layout.i_debit, layout.i_credit
-        kept_numbers = array("i")  # ascending
+        kept_numbers = array("i")
         kept_labels: list[str] = []
         keep_label = kept_labels.append
         for numbers, texts in scan(layout):
@@ -222,8 +222,12 @@ def _child(layout: Layout, conn) -> None:
             conn.send(("lines", numbers, texts, cents))
             kept_numbers.extend(numbers)
         conn.send(("end", layout.rows, layout.sales_journals))
+        # While the reader finishes its lines: the labels by line number, placed in C.
+        by_line: list[str | None] = [None] * (kept_numbers[-1] + 1 if kept_numbers else 0)
+        deque(map(by_line.__setitem__, kept_numbers, kept_labels), maxlen=0)
+        del kept_numbers, kept_labels
         wanted = conn.recv()
-        conn.send(("labels", [kept_labels[bisect_left(kept_numbers, n)] for n in wanted]))
+        conn.send(("labels", [by_line[n] for n in wanted]))
     except EOFError:
         pass  # the reader stopped early: it wants nothing more
     except Exception as exc:  # the parent raises it where the single process would have

@@ -19,10 +19,15 @@ SPILL_LINES = 1 << 16  # lettered lines kept in memory before they go to a tempo
 
 
 class Pieces:
-    """Column store of pieces; ``index`` maps customer code, then PieceRef, to a piece."""
+    """Column store of pieces, filled by the reader's loop; ``index`` maps customer code, then
+    PieceRef, to a piece while the lines are read; ``ref`` and ``customer`` (a number into
+    ``codes``) name each piece afterwards."""
 
     def __init__(self):
         self.index: dict[str, dict[str, int]] = {}
+        self.ref: list[str] = []  # the index's own strings: 8 bytes a piece
+        self.customer = array("i")
+        self.codes: list[str] = []
         self.line = array("i")  # the piece's first line: its label is read from it at the end
         self.date = array("i")  # ordinal of the earliest date
         self.debit = array("q")  # cents
@@ -33,18 +38,6 @@ class Pieces:
         self.avoir = bytearray()  # 1 when a credit line's label names a credit note
         self.journals: list[str] = []
         self.journal_ids: dict[str, int] = {}
-
-    def add(self, line: int, date: int) -> int:
-        i = len(self.line)
-        self.line.append(line)
-        self.date.append(date)
-        self.debit.append(0)
-        self.credit.append(0)
-        self.open.append(0)
-        self.due.append(NO_DATE)
-        self.journal.append(NO_JOURNAL)
-        self.avoir.append(0)
-        return i
 
     def journal_id(self, journal: str) -> int:
         found = self.journal_ids.get(journal)

@@ -21,6 +21,7 @@ No Python loop touches the ORM per invoice: at a million lines the work is a COP
 """
 
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -87,8 +88,9 @@ def ledger_apply(
     """Apply a ParsedLedger to the ledger. The caller holds the transaction (and rolls it back
     for a dry run). Raises ImportFileError when a record is refused and bad rows are not
     skipped; with ``skip_bad_rows`` the refused records are left out and listed in the result."""
-    with sqlite_cache(SQLITE_CACHE_KIB):
+    with sqlite_cache(SQLITE_CACHE_KIB), ExitStack() as rebuilt:
         return _apply(
+            rebuilt,
             batch=batch,
             ledger=ledger,
             source=source,
@@ -99,7 +101,7 @@ def ledger_apply(
         )
 
 
-def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyResult:
+def _apply(rebuilt, *, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyResult:
     company = company_get()
     result = ApplyResult()
     errors: list[RowError] = []
@@ -131,6 +133,8 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
         kinds = dict(fetch("SELECT kind, COUNT(*) FROM encaisse_import_stage GROUP BY kind"))
     codes = sorted(tally)
     stage_codes(codes)
+    # A first import creates every customer: their indexes are built once, once balances are.
+    rebuilt.enter_context(sqlite_indexes_rebuilt("customers_customer", new_rows=_new_customers()))
     customer_counts = customers_upsert(
         records=ledger.customers, codes=codes, file_name=ledger.file_name, errors=errors
     )
@@ -166,8 +170,17 @@ def _apply(*, batch, ledger, source, mode, as_of, skip_bad_rows, now) -> ApplyRe
     result.file_totals = totals.file_totals(tally)
     result.imported_totals = totals.imported_totals()
     _refresh_balances(codes, everyone=settled_customers)
+    rebuilt.close()
     stage_drop()
     return result
+
+
+def _new_customers() -> int:
+    """How many of the staged customer codes the ledger does not have yet."""
+    return fetch(
+        "SELECT COUNT(*) FROM encaisse_import_code AS k"
+        " WHERE NOT EXISTS (SELECT 1 FROM customers_customer AS c WHERE c.code = k.code)"
+    )[0][0]
 
 
 @dataclass

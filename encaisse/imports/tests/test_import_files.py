@@ -5,6 +5,7 @@ import hashlib
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from encaisse.core.dates import TermsKind
 from encaisse.customers.models import Customer
@@ -106,6 +107,23 @@ def test_it_imports_the_open_items_of_a_fec(tmp_path, credit_manager):
         "customers": {"C001": "1200.00", "C002": "899.99"},
     }
     assert batch.imported_totals == batch.file_totals
+
+
+def _indexes(table: str) -> dict:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {name: (c["columns"], c["unique"], c["index"]) for name, c in found.items()}
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_first_import_leaves_every_index_of_the_ledger_as_it_was(tmp_path, dry_run):
+    # A first import drops the customers' and invoices' indexes for its inserts (SQLite).
+    tables = ("customers_customer", "receivables_invoice")
+    before = {table: _indexes(table) for table in tables}
+    batch = import_file(actor=None, path=first_fec(tmp_path), dry_run=dry_run)
+    assert batch.status == (BatchStatus.DRY_RUN if dry_run else BatchStatus.APPLIED)
+    assert Customer.objects.exists() != dry_run
+    assert {table: _indexes(table) for table in tables} == before
 
 
 def test_it_changes_nothing_when_the_same_fec_comes_twice(tmp_path):
