@@ -11,7 +11,7 @@ from encaisse.core.dates import TermsKind
 from encaisse.customers.models import Customer
 from encaisse.imports.choices import BatchStatus, ImportMode
 from encaisse.imports.models import ImportBatch
-from encaisse.imports.services import import_file
+from encaisse.imports.services import batches, import_file
 from encaisse.receivables.choices import InvoiceStatus, Source
 from encaisse.receivables.models import Invoice, Payment
 
@@ -227,3 +227,10 @@ def test_it_writes_nothing_but_the_batch_on_a_dry_run_of_a_file(tmp_path):
     batch = import_file(actor=None, path=path, dry_run=True)
     assert batch.status == BatchStatus.DRY_RUN and batch.invoices_created == 3
     assert not Invoice.objects.exists() and not Customer.objects.exists()
+
+
+def test_it_fingerprints_a_file_read_in_several_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "FINGERPRINT_BLOCK", 4)
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"0123456789")  # two blocks and a half
+    assert batches.file_fingerprint(path) == (hashlib.sha256(b"0123456789").hexdigest(), 10)
