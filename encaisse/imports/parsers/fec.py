@@ -243,7 +243,7 @@ class FecReader:
         sales_journals: set[str] = set()
         ordinals: dict[str, int] = {}  # date text -> ordinal: a few hundred distinct dates
         as_of_ordinal = as_of.toordinal() if as_of is not None else 0
-        receivable_lines = 0
+        other_lines = 0  # lines handed over that are not on a customer account
         expected_amount = _("an amount such as 1234,56")
         expected_date = _("a date such as 20240131 (AAAAMMJJ)")
 
@@ -251,18 +251,27 @@ class FecReader:
             value = ordinals[text] = parse_date(text).toordinal()
             return value
 
+        # The fields read from a line the scan checked (split no further: 2 of 18 spared).
+        read = (i_journal, i_num, i_edate, i_compte, i_aux, i_comptelib, i_auxlib, i_piece)
+        read += (i_pdate, i_lib, i_let, i_datelet, i_due)
+        cut = 1 + max(i for i in read if i is not None)
         for line_no, line, signed in source:
-            f = line.split(sep)
-            if len(f) != ncols:
-                f = self._fit(f, ncols, min_fields, i_lib, line_no)
-                if f is None:
+            if signed != UNREAD:
+                # A whole line on a customer account whose amounts the scan read.
+                f = line.split(sep, cut)
+                compte = f[i_compte]
+            else:
+                f = line.split(sep)
+                if len(f) != ncols:
+                    f = self._fit(f, ncols, min_fields, i_lib, line_no)
+                    if f is None:
+                        continue
+                compte = f[i_compte]
+                if compte[:1] == "7":
+                    sales_journals.add(f[i_journal])
+                if not compte.startswith(prefixes):
+                    other_lines += 1
                     continue
-            compte = f[i_compte]
-            if compte[:1] == "7":
-                sales_journals.add(f[i_journal])
-            if not compte.startswith(prefixes):
-                continue
-            receivable_lines += 1
 
             # Read and check everything first; change the aggregates only once it is good.
             try:
@@ -391,6 +400,7 @@ class FecReader:
             if len(g_keys) == spill_lines:
                 groups.spill()
         self.result.rows_read = layout.rows
+        receivable_lines = layout.kept - other_lines
         sales_journals |= layout.sales_journals
         self.receivable_lines = receivable_lines
         self.sales_journals = sales_journals

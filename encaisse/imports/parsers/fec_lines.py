@@ -49,6 +49,7 @@ class Layout:
     i_debit: int | None = None  # None in the Montant/Sens variant
     i_credit: int | None = None
     rows: int = 0  # non-blank lines after the header, once the scan is over
+    kept: int = 0  # lines handed to the reader, once the scan is over
     sales_journals: set[str] = field(default_factory=set)
 
 
@@ -70,8 +71,9 @@ def scan(layout: Layout):
     k, j = layout.i_compte, layout.i_journal
     k1 = k + 1
     tab = sep == "\t"  # only then can a line with all its separators be blank
+    sevens = any(p[:1] == "7" for p in prefixes)
     sales_journals = layout.sales_journals
-    blank = 0
+    blank = kept = 0
     line_no = layout.header_line_no
     numbers: list[int] = []
     texts: list[str] = []
@@ -83,6 +85,8 @@ def scan(layout: Layout):
             if line.count(sep) == nseps:
                 parts = line.split(sep, k1)
                 compte = parts[k]
+                if sevens and compte[:1] == "7":  # a customer prefix in 7: still a journal
+                    sales_journals.add(parts[j] if j <= k else line.rstrip("\n").split(sep)[j])
                 if not compte.startswith(prefixes):
                     if compte[:1] == "7":
                         if j > k:
@@ -101,11 +105,14 @@ def scan(layout: Layout):
                 texts.append(line)
             numbers.append(line_no)
             if len(numbers) == BATCH_LINES:
+                kept += BATCH_LINES
                 yield numbers, texts
                 numbers, texts = [], []
     if numbers:
+        kept += len(numbers)
         yield numbers, texts
     layout.rows = line_no - layout.header_line_no - blank  # the lines after the header, but blank
+    layout.kept = kept
 
 
 def line_source(layout: Layout):
@@ -162,7 +169,7 @@ class FromChild:
             if message[0] == "lines":
                 yield from zip(message[1], message[2], message[3], strict=True)
             elif message[0] == "end":
-                layout.rows, layout.sales_journals = message[1:]
+                layout.rows, layout.kept, layout.sales_journals = message[1:]
                 return
             else:
                 raise message[1]
@@ -221,7 +228,7 @@ def _child(layout: Layout, conn) -> None:
                 add(signed)
             conn.send(("lines", numbers, texts, cents))
             kept_numbers.extend(numbers)
-        conn.send(("end", layout.rows, layout.sales_journals))
+        conn.send(("end", layout.rows, layout.kept, layout.sales_journals))
         # While the reader finishes its lines: the labels by line number, placed in C.
         by_line: list[str | None] = [None] * (kept_numbers[-1] + 1 if kept_numbers else 0)
         deque(map(by_line.__setitem__, kept_numbers, kept_labels), maxlen=0)

@@ -131,3 +131,26 @@ def test_it_counts_lines_as_text_when_a_carriage_return_stands_alone(tmp_path, m
     two = read(path, child=True, monkeypatch=monkeypatch)
     assert one == two
     assert sorted(item[9] for item in one[2]) == ["Facture F1", "Facture F2"]
+
+
+@pytest.mark.parametrize("prefixes", [("411",), ("411", "7")])
+def test_a_journal_with_7xx_lines_is_a_sales_journal_whatever_the_customer_prefixes(
+    prefixes, tmp_path, monkeypatch
+):
+    lines = [
+        TAB_HEADER,
+        tab_line("VT", "1", "411000", "C1", "F1", "Facture F1", "120,00", "0,00"),
+        tab_line("VT", "1", "706000", "", "F1", "Facture F1", "0,00", "120,00"),
+        tab_line("VT", "2", "411000", "C1", "A1", "Remise", "0,00", "30,00"),
+        tab_line("VT", "2", "706000", "", "A1", "Remise", "30,00", "0,00"),
+    ]
+    path = tmp_path / "fec.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kwargs = {"receivable_prefixes": prefixes}
+    one = read(path, child=False, monkeypatch=monkeypatch, **kwargs)
+    two = read(path, child=True, monkeypatch=monkeypatch, **kwargs)
+    assert one == two
+    kinds = {(item[1], item[3]): item[2] for item in one[2]}
+    # VT books 7xx lines: the credit A1 of C1 is a credit note, counted or not as a customer.
+    assert kinds[("C1", "A1")] == "credit_note"
+    assert len(kinds) == (2 if prefixes == ("411",) else 4)
