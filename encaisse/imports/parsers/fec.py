@@ -275,9 +275,8 @@ class FecReader:
 
             # Read and check everything first; change the aggregates only once it is good.
             try:
-                if signed != UNREAD:
-                    pass  # the plain Debit and Credit of a whole line, read by the scan
-                elif montant_mode:
+                # UNREAD: the scan left the amounts to us (else it read a plain Debit/Credit).
+                if signed == UNREAD and montant_mode:
                     column, expected, found = name_a, expected_amount, f[i_a]
                     cents = 0 if found in ZERO_AMOUNTS else read_cents(found)
                     column, expected = name_b, _("D or C (or +1 / -1)")
@@ -289,7 +288,7 @@ class FecReader:
                         signed = -cents
                     else:
                         raise ValueError(found)
-                else:
+                elif signed == UNREAD:
                     column, expected, found = name_a, expected_amount, f[i_a]
                     signed = 0 if found in ZERO_AMOUNTS else read_cents(found)
                     column, found = name_b, f[i_b]

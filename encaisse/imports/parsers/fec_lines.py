@@ -236,7 +236,7 @@ def _child(layout: Layout, conn) -> None:
         wanted = conn.recv()
         conn.send(("labels", [by_line[n] for n in wanted]))
     except EOFError:
-        pass  # the reader stopped early: it wants nothing more
+        return  # the reader stopped early: it wants nothing more (``finally`` closes)
     except Exception as exc:  # the parent raises it where the single process would have
         conn.send(("error", exc))
     finally:
