@@ -22,9 +22,11 @@ amount is the piece's total debit over the whole file; a negative net is a credi
 its credit line sits in a sales journal (one whose entries touch 7xx accounts anywhere in the
 file) or its label says "avoir", else an unmatched payment.
 
-The file is read once, streaming; per piece only its key, its label and a few machine ints in
-typed arrays are kept, per lettrage group an integer key and its net (``fec_state.py``), so a
-million-invoice FEC (4 million lines) is read in well under 500 MB.
+The file is read once, streaming (``fec_lines.py``: by a second process for a large file,
+which also reads the plain amounts and keeps the labels); per piece only its key and a few
+machine ints in typed arrays are kept, per lettrage group an integer key and its net
+(``fec_state.py``), so a million-invoice FEC (4 million lines) is read in under 500 MB. The
+labels of the pieces left open are asked for at the end.
 """
 
 import datetime as dt

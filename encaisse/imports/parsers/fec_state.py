@@ -3,10 +3,10 @@
 A million-invoice FEC has one and a half million pieces (customer + PieceRef: invoices and
 payments) and over half a million lettrage groups. As Python lists of objects they cost 600
 bytes or more each, beyond what the import may use (500 MB at a million lines). Here a piece is
-its key and an index into typed arrays (ints, dates as ordinals); its label is not kept but read
-again from its first line for the pieces left open (``FecReader._labels``). A lettrage group is
-one integer key and its running net; its lines go to a temporary file, and only those of the
-groups that do not net to zero are read back, at the end, to share their payments out
+its key and an index into typed arrays (ints, dates as ordinals); its label is not kept but
+asked for, from its first line, for the pieces left open (``FecReader._labels``). A lettrage
+group is one integer key and its running net; its lines go to a temporary file, and only those
+of the groups that do not net to zero are read back, at the end, to share their payments out
 (``allocate``).
 """
 
@@ -28,7 +28,7 @@ class Pieces:
         self.ref: list[str] = []  # the index's own strings: 8 bytes a piece
         self.customer = array("i")
         self.codes: list[str] = []
-        self.line = array("i")  # the piece's first line: its label is read from it at the end
+        self.line = array("i")  # the piece's first line: its label is asked for at the end
         self.date = array("i")  # ordinal of the earliest date
         self.debit = array("q")  # cents
         self.credit = array("q")  # cents, positive
