@@ -354,7 +354,7 @@ class FecReader:
                 else:
                     ref = f"{f[i_journal].strip()}-{number or 'L' + str(line_no)}"
             piece = refs.get(ref)
-            if piece is None:  # Pieces.add, written out (a million and a half times)
+            if piece is None:  # a new piece: a row in each column (a million and a half)
                 piece = refs[ref] = len(p_line)
                 p_ref_append(ref)
                 p_customer_append(c)
@@ -384,8 +384,11 @@ class FecReader:
                     # four ``in`` tests cost a third of one regex search here.
                     low = f"{f[i_lib]} {ref}".lower()
                     p_avoir[piece] = (
-                        "avoir" in low or "refund" in low or "credit note" in low
-                    ) or "creditnote" in low
+                        "avoir" in low
+                        or "refund" in low
+                        or "credit note" in low
+                        or "creditnote" in low
+                    )
             if not letter:
                 p_open[piece] += signed
                 continue
