@@ -139,5 +139,6 @@ def parse_file(
         mapping=mapping,
         skip_bad_rows=skip_bad_rows,
         delimiter=delimiter,
+        path=path,
     )
     return reader.parsed()

@@ -20,8 +20,6 @@ answers the reader's one request for labels at the end, in a blink. Without a ch
 are read in a second pass over the file.
 """
 
-import multiprocessing
-import os
 from array import array
 from collections import deque
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from itertools import islice
 from pathlib import Path
 
 from .cells import ZERO_AMOUNTS
+from .forked import Forked, worth_forking
 
 CHILD_MIN_BYTES = 32 << 20  # below (some 200,000 lines), a process costs more than it saves
 BATCH_LINES = 4096
@@ -117,13 +116,9 @@ def scan(layout: Layout):
 
 def line_source(layout: Layout):
     """The lines to look at (iterate once), then their labels; ``close()`` when done."""
-    if (
-        (os.cpu_count() or 1) < 2
-        or layout.path.stat().st_size < CHILD_MIN_BYTES
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return InProcess(layout)
-    return FromChild(layout)
+    if worth_forking(layout.path, CHILD_MIN_BYTES):
+        return FromChild(layout)
+    return InProcess(layout)
 
 
 class InProcess:
@@ -156,11 +151,8 @@ class InProcess:
 class FromChild:
     def __init__(self, layout: Layout):
         self.layout = layout
-        context = multiprocessing.get_context("fork")
-        self.conn, theirs = context.Pipe()
-        self.child = context.Process(target=_child, args=(layout, theirs), daemon=True)
-        self.child.start()
-        theirs.close()
+        self.child = Forked(_child, layout)
+        self.conn = self.child.conn
 
     def __iter__(self):
         layout, recv = self.layout, self.conn.recv
@@ -182,10 +174,7 @@ class FromChild:
         return message[1]
 
     def close(self) -> None:
-        self.conn.close()  # a child still sending or waiting for the request stops on it
-        if self.child.is_alive():
-            self.child.terminate()
-        self.child.join()
+        self.child.close()
 
 
 def _child(layout: Layout, conn) -> None:

@@ -23,10 +23,12 @@ from encaisse.imports.records import CustomerRecord, ItemKind, ParsedLedger
 
 from .cells import cell_amount, cell_date, cell_text, read_cents
 from .errors import RowErrors
+from .forked import rows_from_child, worth_forking
 from .headers import FIELD_LABELS, FIELD_SYNONYMS, MappingError, match_headers
 from .text import describe_separator, file_error
 
 HEADER_SEARCH_ROWS = 20
+CHILD_MIN_BYTES = 8 << 20  # some 90,000 rows of open items: below, a process costs more
 DELIMITERS = (";", ",", "\t", "|")
 ITEM_FIELDS = frozenset({"number", "amount", "open_amount", "issue_date", "due_date"})
 # The optional columns of an open-items row, looked up once per file (None when absent).
@@ -130,9 +132,13 @@ class TabularReader:
         mapping: dict | None,
         skip_bad_rows: bool,
         delimiter: str = "",
+        path: Path | None = None,
     ):
         self.file_name = file_name
         self.rows = rows
+        # A large CSV file is read in a child process (``forked.py``) while the importer stages
+        # the rows already read.
+        self.in_child = path is not None and worth_forking(path, CHILD_MIN_BYTES)
         self.mapping = mapping
         self.delimiter = delimiter
         self.result = ParsedLedger(
@@ -165,8 +171,21 @@ class TabularReader:
         if self.result.content == "open_items":
             self.key_columns = tuple(self.col[f] for f in ("customer_code", "number", "issue_date"))
             self.item_columns = tuple(self.col.get(f) for f in ITEM_COLUMNS)
-        self.result.use_rows(self._rows(pending))
+        rows = self._rows(pending)
+        if self.in_child:
+            rows = rows_from_child(rows, state=self._state, restore=self._restore)
+        self.result.use_rows(rows)
         return self.result
+
+    def _state(self) -> tuple:
+        """What reading the rows taught the reader: sent back by the child process."""
+        errors = self.errors
+        return self.result.rows_read, self.result.customers, errors.found, errors.count
+
+    def _restore(self, state: tuple) -> None:
+        self.result.rows_read, customers, found, self.errors.count = state
+        self.result.customers.update(customers)
+        self.errors.found[:] = found  # with skip_bad_rows, the ledger's own list of errors
 
     def _check_columns(self) -> None:
         col = self.col
