@@ -5,10 +5,10 @@
 Migrates a fresh SQLite database in a temporary folder, then runs ``import_file`` on FILE and
 prints, for each step of the import (the fingerprint, the staging load, which includes the
 parse, the customers, the invoice insert, the balance refresh...), its wall and CPU seconds,
-then the whole call, our process's peak RSS and that of the FEC reader's child process. Each
-repetition starts from a fresh database. Run it from another tree (``git worktree add
-/tmp/old <rev>``, then ``PYTHONPATH=/tmp/old`` and that tree's copy of this file) to time the
-old code on the same file."""
+then the whole call, our process's peak RSS and that of the reader's child process (a FEC of
+32 MB or a CSV of 8 MB or more). Each repetition starts from a fresh database. Run it from
+another tree (``git worktree add /tmp/old <rev>``, then ``PYTHONPATH=/tmp/old`` and that tree's
+copy of this file) to time the old code on the same file."""
 
 import argparse
 import datetime as dt
@@ -87,7 +87,7 @@ def main() -> int:
         print(f"  {'import_file':22s} {wall:7.2f} s wall {cpu:7.2f} s CPU")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"peak RSS: this process {own} MB, the FEC reader's child {child} MB")
+    print(f"peak RSS: this process {own} MB, the reader's child process {child} MB")
     shutil.rmtree(folder)
     return 0
 
