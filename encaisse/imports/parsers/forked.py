@@ -57,8 +57,9 @@ def rows_from_child(rows: Iterator, *, state: Callable, restore: Callable) -> It
     """Yield what the generator ``rows`` yields, run in a forked child once the first row is
     asked for. ``state()`` (called in the child when ``rows`` ends or raises) gives what the
     generator's owner learnt on the way (counts, records, errors); ``restore(state)`` puts it
-    back on this side before the last row is out, or before the child's exception is raised
-    here, as it would have been raised in one process."""
+    back on this side before the generator ends, or before the child's exception is raised
+    here, as it would have been raised in one process. A child that dies without a word (killed,
+    out of memory) gives a RuntimeError, not a wait."""
     child = Forked(_send_rows, rows, state)
     try:
         while True:

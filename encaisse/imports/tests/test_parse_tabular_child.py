@@ -3,6 +3,7 @@ the same rows, customers, counts and errors either way, and the same import."""
 
 import dataclasses
 import multiprocessing
+import os
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.utils import translation
 
 from encaisse.customers.models import Customer
 from encaisse.imports.choices import BatchStatus
-from encaisse.imports.parsers import fec_lines, parse_file, tabular
+from encaisse.imports.parsers import fec_lines, forked, parse_file, tabular
 from encaisse.imports.records import ImportFileError
 from encaisse.imports.services import import_file
 from encaisse.receivables.models import Invoice
@@ -108,6 +109,16 @@ def test_the_child_stops_when_the_importer_stops_reading(tmp_path, monkeypatch):
     assert next(rows)[3] == "F0"
     assert multiprocessing.active_children(), "the child still has rows to send"
     rows.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_child_that_dies_gives_an_error_instead_of_a_wait():
+    def rows():
+        yield 1
+        os._exit(3)  # the child's end, as when the system kills it
+
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        list(forked.rows_from_child(rows(), state=tuple, restore=print))
     assert multiprocessing.active_children() == []
 
 
