@@ -1,12 +1,13 @@
 """A parser's pass over a large file in a forked child process, its results sent through a pipe.
 
-Reading a file line by line is Python work that only one core does; what the importer does with
-each line (checking it, staging it in the database) is more. For a large file, on a machine with
-two cores or more, a forked child reads while the importer writes: the import's wall time, not its
+Reading a file line by line is Python work on one core, and so is what the importer does with
+each line (checking it, staging it in the database). For a large file, on a machine with two
+cores or more, a forked child reads while the importer writes: the import's wall time, not its
 CPU time, goes down. The child touches nothing but the file (never the database connection it
-inherits) and stops when the pipe closes.
+inherits) and stops when the pipe closes. A daemonic process (a pool's worker) may not have
+children: it reads the file itself.
 
-``forked(target, *args)`` starts ``target(*args, conn)`` in a child; ``rows_from_child`` runs a
+``Forked(target, *args)`` starts ``target(*args, conn)`` in a child; ``rows_from_child`` runs a
 whole row generator there (the CSV reader's, ``tabular.py``), the FEC reader its own protocol
 (``fec_lines.py``).
 """
@@ -25,6 +26,7 @@ def worth_forking(path: Path, min_bytes: int) -> bool:
     return (
         (os.cpu_count() or 1) >= 2
         and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
         and Path(path).stat().st_size >= min_bytes
     )
 

@@ -112,6 +112,15 @@ def test_the_child_stops_when_the_importer_stops_reading(tmp_path, monkeypatch):
     assert multiprocessing.active_children() == []
 
 
+def test_a_daemonic_process_reads_a_large_file_itself(tmp_path, monkeypatch):
+    path = write(tmp_path, [HEADER, "C1;Dupont SA;F1;05/01/2026;04/02/2026;1200,00;1200,00"])
+    assert forked.worth_forking(path, 0)
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)  # as in a pool
+    assert not forked.worth_forking(path, 0)
+    in_child(monkeypatch, True)
+    assert [row[3] for row in parse_file(path).rows] == ["F1"]
+
+
 def test_a_child_that_dies_gives_an_error_instead_of_a_wait():
     def rows():
         yield 1
