@@ -57,7 +57,10 @@ def _wanted(record: CustomerRecord, *, file_name: str, errors: list[RowError]) -
     """The values the record states, cleaned; bad identifiers become errors and are left out."""
     wanted = {}
     for name, (max_length, clean, validator, expected) in TEXT_FIELDS.items():
-        value = clean(getattr(record, name) or "")
+        value = getattr(record, name)
+        if not value:  # most files give a name and little else
+            continue
+        value = clean(value)
         if not value:
             continue
         if validator is not None:
@@ -123,10 +126,14 @@ def _insert(new: list[dict], *, now) -> None:
     marks = ", ".join(["%s"] * len(fields))
     # Column names come from the model, values are parameters.
     sql = f"INSERT INTO customers_customer ({columns}) VALUES ({marks})"  # noqa: S608
-    rows = [
-        [wanted.get(name, default) for name, default in zip(names, defaults, strict=True)]
-        for wanted in new
-    ]
+    # A copy of the defaults with the few values the file gives: not a look-up per column.
+    position = {name: i for i, name in enumerate(names)}
+    rows = []
+    for wanted in new:
+        row = defaults.copy()
+        for name, value in wanted.items():
+            row[position[name]] = value
+        rows.append(row)
     with connection.cursor() as cursor:
         for chunk in _chunks(rows):
             cursor.executemany(sql, chunk)
