@@ -197,6 +197,7 @@ class FecReader:
                 % {"prefixes": ", ".join(p + "..." for p in self.prefixes)},
                 _("none in %(rows)d lines") % {"rows": self.result.rows_read},
             )
+        pieces.index.clear()  # the pieces are known by number from here: memory for the nets
         allocate(pieces, groups)
         groups.clear()
         yield from self._open_items(pieces, source)
@@ -226,7 +227,7 @@ class FecReader:
         errors = self.errors
         pieces = Pieces()
         groups = Groups()
-        g_letters, g_net = groups.letters, groups.net
+        g_letters = groups.letters
         g_keys, spill_lines = groups.keys, groups.spill_lines
         g_keys_append, g_pieces_append = g_keys.append, groups.pieces.append
         g_cents_append = groups.cents.append
@@ -397,7 +398,6 @@ class FecReader:
             if x is None:
                 x = g_letters[letter] = len(g_letters)
             key = (x << 32) | c
-            g_net[key] = g_net.get(key, 0) + signed
             g_keys_append(key)
             g_pieces_append(piece)
             g_cents_append(signed)
@@ -437,7 +437,6 @@ class FecReader:
         balances = pieces.open
         # Parallel lists rather than a (code, reference) tuple per item: 10 MB less at 1M.
         codes, refs, kinds, indexes = [], [], [], array("q")
-        pieces.index.clear()  # the pieces are known by number from here
         ref_of, customer_of, code_of = pieces.ref, pieces.customer, pieces.codes
         invoice, credit_note, payment = ItemKind.INVOICE, ItemKind.CREDIT_NOTE, ItemKind.PAYMENT
         # The open pieces' numbers, picked from the balances in C (a fifth of the pieces).
