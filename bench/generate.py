@@ -147,12 +147,15 @@ def _amounts(rng: random.Random) -> tuple[int, int, int]:
     return excl, vat, excl + vat
 
 
-def generate(n_invoices: int, out_dir: Path, *, seed: int = 1) -> Meta:
-    """Write ``out_dir``/<siren>FEC20261231.txt, open-items.csv and meta.json."""
+def generate(
+    n_invoices: int, out_dir: Path, *, seed: int = 1, per_customer: int = INVOICES_PER_CUSTOMER
+) -> Meta:
+    """Write ``out_dir``/<siren>FEC20261231.txt, open-items.csv and meta.json, for
+    ``n_invoices`` invoices over one customer per ``per_customer`` invoices."""
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    customers = _customers(rng, max(10, n_invoices // INVOICES_PER_CUSTOMER))
+    customers = _customers(rng, max(10, n_invoices // per_customer))
     fec_path = out_dir / f"{COMPANY_SIREN}FEC20261231.txt"
     csv_path = out_dir / "open-items.csv"
     invoices_path = out_dir / "invoices.csv"
@@ -319,16 +322,19 @@ def _bank_entry(item, lines, customers, dates, entry_number):
     )
 
 
-def ledger(size: str | int, data_dir: Path, *, seed: int = 1) -> tuple[Meta, Path]:
+def ledger(
+    size: str | int, data_dir: Path, *, seed: int = 1, per_customer: int = INVOICES_PER_CUSTOMER
+) -> tuple[Meta, Path]:
     """The cached ledger of ``size`` invoices under ``data_dir``, generated when missing."""
     n = parse_size(size) if isinstance(size, str) else size
-    out_dir = data_dir / f"ledger-{size_label(n)}-s{seed}"
+    spread = "" if per_customer == INVOICES_PER_CUSTOMER else f"-c{per_customer}"
+    out_dir = data_dir / f"ledger-{size_label(n)}-s{seed}{spread}"
     meta_path = out_dir / "meta.json"
     if meta_path.exists():
         cached = json.loads(meta_path.read_text())
         if cached.get("version") == VERSION:
             return Meta(**cached), out_dir
-    return generate(n, out_dir, seed=seed), out_dir
+    return generate(n, out_dir, seed=seed, per_customer=per_customer), out_dir
 
 
 def main(argv=None) -> int:
@@ -336,8 +342,16 @@ def main(argv=None) -> int:
     parser.add_argument("size", help="number of invoices: 10k, 100k, 1m or a plain number")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "data")
+    parser.add_argument(
+        "--invoices-per-customer",
+        type=int,
+        default=INVOICES_PER_CUSTOMER,
+        help=f"the ledger's spread: one customer per N invoices (default {INVOICES_PER_CUSTOMER})",
+    )
     args = parser.parse_args(argv)
-    meta, out_dir = ledger(args.size, args.out, seed=args.seed)
+    meta, out_dir = ledger(
+        args.size, args.out, seed=args.seed, per_customer=args.invoices_per_customer
+    )
     print(f"{out_dir}: {meta.invoices} invoices, {meta.open_items} open, {meta.seconds} s")
     return 0
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 10k,100k,1m] [--db sqlite|postgres|both]
                                   [--only import,aged,lists] [--formats csv,fec,invoices]
+                                  [--invoices-per-customer 30]
 
 For each size and database, ``encaisse import FILE --as-of`` runs in a subprocess, each time
 into a fresh, migrated database (a SQLite file under bench/data/, or the PostgreSQL database
@@ -141,6 +142,12 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="import,aged,lists")
     parser.add_argument("--formats", default="csv,fec,invoices")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--invoices-per-customer",
+        type=int,
+        default=generate.INVOICES_PER_CUSTOMER,
+        help="the ledger's spread (bench/generate.py)",
+    )
     args = parser.parse_args(argv)
     args.only = set(args.only.split(","))
     args.formats = set(args.formats.split(","))
@@ -165,10 +172,12 @@ def main(argv=None) -> int:
     }
     for size in args.sizes.split(","):
         print(f"{size}: ledger")
-        meta, ledger_dir = generate.ledger(size, DATA_DIR, seed=args.seed)
+        meta, ledger_dir = generate.ledger(
+            size, DATA_DIR, seed=args.seed, per_customer=args.invoices_per_customer
+        )
         print(
-            f"  {meta.invoices:,} invoices, {meta.open_items:,} open, {meta.fec_lines:,} FEC "
-            f"lines (generated in {meta.seconds} s)"
+            f"  {meta.invoices:,} invoices of {meta.customers:,} customers, {meta.open_items:,} "
+            f"open, {meta.fec_lines:,} FEC lines (generated in {meta.seconds} s)"
         )
         for db in dbs:
             result["records"].append(bench_one(meta, ledger_dir, db, args))

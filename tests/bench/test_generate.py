@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from bench.generate import CSV_COLUMNS, FEC_COLUMNS, generate, lettrage_code, parse_size
+from bench.generate import ledger as ledger_of
 
 AMOUNT = re.compile(r"^\d+,\d{2}$")
 
@@ -120,6 +121,16 @@ def test_it_writes_the_same_bytes_for_the_same_seed(tmp_path):
     assert (tmp_path / "a" / fec).read_bytes() == (tmp_path / "b" / fec).read_bytes()
     assert (tmp_path / "a" / fec).read_bytes() != (tmp_path / "c" / fec).read_bytes()
     assert again.open_total == first.open_total
+
+
+def test_it_spreads_the_invoices_over_more_customers_in_a_folder_of_their_own(tmp_path):
+    usual, usual_dir = ledger_of(600, tmp_path, seed=5)
+    spread, spread_dir = ledger_of(600, tmp_path, seed=5, per_customer=10)
+    assert (usual.customers, spread.customers) == (20, 60)
+    assert (usual_dir.name, spread_dir.name) == ("ledger-600-s5", "ledger-600-s5-c10")
+    with (spread_dir / spread.csv_file).open(encoding="cp1252") as fh:
+        codes = {row["customer_code"] for row in csv.DictReader(fh, delimiter=";")}
+    assert len(codes) > 20
 
 
 def test_it_reads_sizes_and_numbers_lettrage_codes():
