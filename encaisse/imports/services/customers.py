@@ -40,6 +40,9 @@ TEXT_FIELDS = {
     "city": (100, str.strip, None, ""),
 }
 UPDATED_FIELDS = [*TEXT_FIELDS, "terms_days", "segment", "updated_at"]
+# What a file can state of a customer, compared with the ledger's values (read as plain rows:
+# a model instance per existing customer would cost more than the comparison).
+COMPARED = [*TEXT_FIELDS, "terms_days", "segment_id"]
 
 
 @dataclass
@@ -158,7 +161,8 @@ def customers_upsert(
     now = timezone.now()
     changed, new = [], []
     for chunk in _chunks(all_codes):
-        existing = {c.code: c for c in Customer.objects.filter(code__in=chunk)}
+        rows = Customer.objects.filter(code__in=chunk).values_list("code", "pk", *COMPARED)
+        existing = {row[0]: row for row in rows}
         for code in chunk:
             record = records.get(code)
             wanted = _wanted(record, file_name=file_name, errors=errors) if record else {}
@@ -166,20 +170,16 @@ def customers_upsert(
             if segment_name:
                 segments = segments or SegmentFinder()
                 wanted["segment_id"] = segments.get(segment_name).pk
-            customer = existing.get(code)
-            if customer is None:
+            row = existing.get(code)
+            if row is None:
                 wanted.setdefault("name", code)
                 wanted["code"] = code
                 new.append(wanted)
                 continue
-            dirty = False
-            for name, value in wanted.items():
-                if getattr(customer, name) != value:
-                    setattr(customer, name, value)
-                    dirty = True
-            if dirty:
-                customer.updated_at = now
-                changed.append(customer)
+            stated = dict(zip(COMPARED, row[2:], strict=True))
+            if any(stated[name] != value for name, value in wanted.items()):
+                stated.update(wanted)
+                changed.append(Customer(pk=row[1], code=code, updated_at=now, **stated))
     if new:
         _insert(new, now=now)
     if changed:

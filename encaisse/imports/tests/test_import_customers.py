@@ -81,3 +81,29 @@ def test_it_keeps_a_name_typed_in_encaisse_when_the_file_gives_none():
     batch = run(ledger([item("F1", "411DUP")], [CustomerRecord(code="411DUP", name="")]))
     assert batch.customers_updated == 0
     assert Customer.objects.get(code="411DUP").name == "Dupont et fils"
+
+
+def test_it_updates_what_the_file_states_and_leaves_the_rest_of_a_customer_alone():
+    retail, _ = Segment.objects.update_or_create(code="retail", defaults={"name": "Commerce"})
+    customer = Customer.objects.create(
+        code="C1",
+        name="Dupont",
+        segment=retail,
+        terms_days=30,
+        phone="01 02 03 04 05",
+        notes="Appeler le lundi",
+        on_hold=True,
+    )
+    before = customer.updated_at
+    record = CustomerRecord(code="C1", name="Dupont", line=2, segment="Export", terms_days=60)
+    batch = run(_master(record))
+    assert (batch.customers_created, batch.customers_updated) == (0, 1)
+    customer.refresh_from_db()
+    assert (customer.segment.name, customer.terms_days) == ("Export", 60)
+    assert (customer.name, customer.phone, customer.notes, customer.on_hold) == (
+        "Dupont",
+        "01 02 03 04 05",
+        "Appeler le lundi",
+        True,
+    )
+    assert customer.updated_at > before
