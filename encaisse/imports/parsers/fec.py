@@ -24,9 +24,10 @@ file) or its label says "avoir", else an unmatched payment.
 
 The file is read once, streaming (``fec_lines.py``: by a second process for a large file,
 which also reads the plain amounts and keeps the labels); per piece only its key and a few
-machine ints in typed arrays are kept, per lettrage group an integer key and its net
-(``fec_state.py``), so a million-invoice FEC (4 million lines) is read in under 500 MB. The
-labels of the pieces left open are asked for at the end.
+machine ints in typed arrays are kept, per lettered line an integer group key and its cents,
+in a temporary file; the groups' nets are summed at the end (``fec_state.py``). So a
+million-invoice FEC (4 million lines) is read in under 500 MB. The labels of the pieces left
+open are asked for at the end.
 """
 
 import datetime as dt
