@@ -1,4 +1,5 @@
-"""Shared fixtures: one persona per role, and a logged-in client for each."""
+"""Shared fixtures: one persona per role, a logged-in client for each, and the reference
+rates of the half-years up to today."""
 
 import pytest
 
@@ -90,3 +91,28 @@ def _media_root(settings, tmp_path_factory):
     """Uploaded and generated files (evidence, the demo's included) go to a temporary folder,
     never to the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def rates_through_today(db):
+    """Reference rates for every half-year up to today's, the missing ones copied from the last
+    known: the migrations' table stops at the last published rate, while a test that computes
+    penalties "as of today" must pass on any day it runs."""
+    import datetime as dt
+
+    from encaisse.core.dates import today
+    from encaisse.dunning.models import ReferenceRate
+    from encaisse.dunning.penalties import half_year_start
+
+    current = half_year_start(today())
+    for kind in ReferenceRate.objects.values_list("kind", flat=True).distinct():
+        last = ReferenceRate.objects.filter(kind=kind).order_by("starts_on").last()
+        starts_on = last.starts_on
+        while starts_on < current:
+            if starts_on.month == 1:
+                starts_on = dt.date(starts_on.year, 7, 1)
+            else:
+                starts_on = dt.date(starts_on.year + 1, 1, 1)
+            ReferenceRate.objects.create(
+                kind=kind, starts_on=starts_on, rate=last.rate, source="tests", confirmed=False
+            )

@@ -3,16 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from encaisse.accounts.choices import Role
+from encaisse.core.dates import today
 from encaisse.customers.models import Contact, Segment
 from encaisse.customers.tests.builders import SIREN, make_customer, make_invoice, make_settled
 from encaisse.receivables.services import customer_balances_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TODAY = timezone.localdate()
 
 
 def _ledger(collector):
@@ -20,20 +18,20 @@ def _ledger(collector):
     dupont = make_customer(
         "C001", "Dupont SA", siren=SIREN, collector=collector, segment=segment, city="Lyon"
     )
-    make_invoice(dupont, "F2026-001", "12450.00", due=TODAY - dt.timedelta(days=45))
-    make_invoice(dupont, "F2026-014", "3200.50", due=TODAY - dt.timedelta(days=5))
-    make_invoice(dupont, "F2026-031", "980.00", due=TODAY + dt.timedelta(days=25))
+    make_invoice(dupont, "F2026-001", "12450.00", due=today() - dt.timedelta(days=45))
+    make_invoice(dupont, "F2026-014", "3200.50", due=today() - dt.timedelta(days=5))
+    make_invoice(dupont, "F2026-031", "980.00", due=today() + dt.timedelta(days=25))
     make_settled(
         dupont,
         "F2025-220",
         "1500.00",
-        due=TODAY - dt.timedelta(days=70),
-        settled_on=TODAY - dt.timedelta(days=58),
+        due=today() - dt.timedelta(days=70),
+        settled_on=today() - dt.timedelta(days=58),
     )
     for n, name in enumerate(["Martin SARL", "Durand et fils", "Boulangerie Petit", "Garage Roux"]):
         customer = make_customer(f"C00{n + 2}", name, collector=collector if n % 2 else None)
         make_invoice(
-            customer, f"G{n}", f"{(n + 1) * 1111}.00", due=TODAY - dt.timedelta(days=n * 20)
+            customer, f"G{n}", f"{(n + 1) * 1111}.00", due=today() - dt.timedelta(days=n * 20)
         )
     customer_balances_refresh()
     return dupont

@@ -3,23 +3,21 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from encaisse.accounts.choices import Role
+from encaisse.core.dates import today
 from encaisse.receivables.tests.factories import make_credit_note, make_customer, make_invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = timezone.localdate()
-
 
 def _ledger():
     dupont = make_customer("C001", "Dupont SA")
-    make_invoice(dupont, "FA-001", "1200.00", due=TODAY - dt.timedelta(days=45))
-    make_invoice(dupont, "FA-002", "300.00", due=TODAY + dt.timedelta(days=15))
-    make_credit_note(dupont, "AV-001", "-100.00", due=TODAY - dt.timedelta(days=5))
+    make_invoice(dupont, "FA-001", "1200.00", due=today() - dt.timedelta(days=45))
+    make_invoice(dupont, "FA-002", "300.00", due=today() + dt.timedelta(days=15))
+    make_credit_note(dupont, "AV-001", "-100.00", due=today() - dt.timedelta(days=5))
     martin = make_customer("C002", "Martin SARL")
-    make_invoice(martin, "FA-003", "2500.00", due=TODAY - dt.timedelta(days=5))
+    make_invoice(martin, "FA-003", "2500.00", due=today() - dt.timedelta(days=5))
 
 
 def test_a_collector_filters_overdue_invoices_and_opens_one(

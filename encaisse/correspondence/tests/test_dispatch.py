@@ -171,6 +171,7 @@ def test_the_formal_notice_in_english():
     assert "Late-payment interest" in text
 
 
+@pytest.mark.usefixtures("rates_through_today")
 def test_approving_dispatches_after_commit(django_capture_on_commit_callbacks, credit_manager):
     customer, invoices = make_ledger()
     action = make_action(

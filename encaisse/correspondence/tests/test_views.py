@@ -198,6 +198,7 @@ def test_it_names_an_unknown_customer(admin_client_):
     assert "Aucun client n'a le code NOPE." in content
 
 
+@pytest.mark.usefixtures("rates_through_today")
 def test_it_previews_a_letter_template_as_pdf_in_english(admin_client_):
     customer, _ = make_ledger()
     Customer.objects.filter(pk=customer.pk).update(language="en")

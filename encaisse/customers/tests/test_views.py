@@ -6,28 +6,26 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from encaisse.audit.models import AuditEntry
+from encaisse.core.dates import today
 from encaisse.customers.models import Contact, Customer
 
 from .builders import SIREN, make_contact, make_customer, make_invoice, make_settled
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def _customer(**extra):
     customer = make_customer(**extra)
-    make_invoice(customer, "F-OPEN", "1200.00", due=TODAY - dt.timedelta(days=10))
-    make_invoice(customer, "F-NEXT", "800.00", due=TODAY + dt.timedelta(days=20))
+    make_invoice(customer, "F-OPEN", "1200.00", due=today() - dt.timedelta(days=10))
+    make_invoice(customer, "F-NEXT", "800.00", due=today() + dt.timedelta(days=20))
     make_settled(
         customer,
         "F-PAID",
         "500.00",
-        due=TODAY - dt.timedelta(days=40),
-        settled_on=TODAY - dt.timedelta(days=30),
+        due=today() - dt.timedelta(days=40),
+        settled_on=today() - dt.timedelta(days=30),
     )
     return customer
 
@@ -246,7 +244,7 @@ def test_the_customer_page_costs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(24, exact=False) as few:
         collector_client.get(url)
     for n in range(30):
-        make_invoice(customer, f"X{n}", "10.00", due=TODAY - dt.timedelta(days=n))
+        make_invoice(customer, f"X{n}", "10.00", due=today() - dt.timedelta(days=n))
         make_contact(customer, f"Contact {n}")
     with django_assert_num_queries(len(few.captured_queries)):
         response = collector_client.get(url)

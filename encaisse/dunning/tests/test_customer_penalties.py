@@ -60,6 +60,7 @@ def test_it_says_which_half_year_lacks_a_rate(customer):
     assert result.missing_rate == dt.date(2026, 7, 1) and result.lines == []
 
 
+@pytest.mark.usefixtures("rates_through_today")
 def test_the_customer_page_loads_the_penalties_card(manager_client, customer):
     url = f"/dunning/settings/customers/{customer.pk}/penalties/"
     assert f'hx-get="{url}"' in manager_client.get(f"/customers/{customer.pk}/").content.decode()

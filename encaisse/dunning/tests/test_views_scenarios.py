@@ -134,6 +134,7 @@ def test_it_shows_the_segment_mapping_read_only(read_only_client):
     assert "Grands comptes" in page and 'id="segment-mapping"' not in page
 
 
+@pytest.mark.usefixtures("rates_through_today")
 def test_it_overrides_a_customers_scenario(manager_client):
     customer = make_customer()
     url = f"/dunning/settings/customers/{customer.pk}/scenario/"

@@ -112,7 +112,9 @@ def test_it_gives_the_live_forecast_from_the_stored_one(collector):
     ledger = _ledger(collector)
     scopes = [Scope(), Scope(segment_id=ledger["segment"].pk), Scope(collector_id=collector.pk)]
     live = [cash_forecast(scope=scope) for scope in scopes]
-    assert live[0].late and live[0].later and live[0].disputed and live[0].weeks[0].promised
+    # the promise falls in this week or the next, depending on the weekday
+    assert live[0].late and live[0].later and live[0].disputed
+    assert any(week.promised for week in live[0].weeks)
     snapshots_build()
     assert fresh_state() is not None
     assert SnapshotForecast.objects.exists()

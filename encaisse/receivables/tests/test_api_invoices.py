@@ -2,11 +2,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from encaisse.accounts.choices import TokenScope
 from encaisse.api.tests.tokens import bearer
 from encaisse.audit.models import AuditEntry
+from encaisse.core.dates import today
 from encaisse.receivables.choices import InvoiceStatus, Source
 from encaisse.receivables.models import Invoice
 
@@ -15,7 +15,6 @@ from .factories import make_credit_note, make_customer, make_invoice
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/invoices"
-TODAY = timezone.localdate()
 
 
 def _post(client, user, body, url=URL, scope=TokenScope.READ_WRITE):
@@ -42,8 +41,8 @@ def test_it_lists_invoices_with_their_customer_and_amounts_as_strings(client, re
 
 def test_it_filters_the_list(client, read_only):
     dupont, martin = make_customer("C1"), make_customer("C2", "Martin SARL")
-    make_invoice(dupont, "LATE", "100.00", due=TODAY - dt.timedelta(days=10))
-    make_invoice(dupont, "SOON", "5000.00", due=TODAY + dt.timedelta(days=10))
+    make_invoice(dupont, "LATE", "100.00", due=today() - dt.timedelta(days=10))
+    make_invoice(dupont, "SOON", "5000.00", due=today() + dt.timedelta(days=10))
     make_invoice(martin, "PAID", "300.00", open_amount="0", status=InvoiceStatus.SETTLED)
     make_credit_note(martin, "AV1")
     headers = bearer(read_only, TokenScope.READ)
@@ -60,8 +59,8 @@ def test_it_filters_the_list(client, read_only):
     assert numbers(f"customer_id={dupont.pk}") == ["LATE", "SOON"]
     assert numbers("kind=credit_note") == ["AV1"]
     assert numbers("min_amount=200&max_amount=1000") == ["PAID"]
-    assert numbers(f"due_before={TODAY.isoformat()}&kind=invoice") == ["LATE", "PAID"]
-    assert numbers(f"due_after={TODAY.isoformat()}") == ["SOON"]
+    assert numbers(f"due_before={today().isoformat()}&kind=invoice") == ["LATE", "PAID"]
+    assert numbers(f"due_after={today().isoformat()}") == ["SOON"]
     assert numbers("number=SOON") == ["SOON"]
 
 
@@ -110,7 +109,7 @@ def test_it_refuses_the_list_without_a_token(client):
 
 
 def test_it_gets_one_invoice_by_id_and_by_number(client, read_only):
-    invoice = make_invoice(make_customer(), "FA-2026/001", due=TODAY - dt.timedelta(days=12))
+    invoice = make_invoice(make_customer(), "FA-2026/001", due=today() - dt.timedelta(days=12))
     headers = bearer(read_only, TokenScope.READ)
     by_id = client.get(f"{URL}/{invoice.pk}", **headers)
     assert by_id.status_code == 200
@@ -305,7 +304,7 @@ def test_it_refuses_a_patch_from_a_department_member(client, department_member):
 def test_it_pages_open_invoices_in_due_date_order(client, read_only):
     customer = make_customer()
     for n, days in enumerate([30, 10, 20, 10, 40]):
-        make_invoice(customer, f"F{n}", due=TODAY + dt.timedelta(days=days))
+        make_invoice(customer, f"F{n}", due=today() + dt.timedelta(days=days))
     make_invoice(customer, "PAID", open_amount="0", status=InvoiceStatus.SETTLED)
     headers = bearer(read_only, TokenScope.READ)
     seen, cursor = [], ""

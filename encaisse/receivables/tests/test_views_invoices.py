@@ -4,11 +4,11 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from encaisse.audit.models import AuditEntry
 from encaisse.company.selectors import company_get
+from encaisse.core.dates import today
 from encaisse.customers.models import Customer
 from encaisse.receivables.choices import InvoiceStatus, Source
 from encaisse.receivables.models import Invoice, Payment
@@ -19,11 +19,10 @@ from .factories import make_credit_note, make_customer, make_invoice
 pytestmark = pytest.mark.django_db
 
 LIST = "/invoices/"
-TODAY = timezone.localdate()
 
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return today() + dt.timedelta(days=n)
 
 
 @pytest.fixture
@@ -282,11 +281,11 @@ def test_it_shows_the_detail_in_a_few_queries(collector_client, django_assert_ma
         Payment.objects.create(
             customer=customer,
             reference=f"VIR-{n}",
-            received_on=TODAY,
+            received_on=today(),
             amount="10.00",
             unallocated_amount="0",
             source=Source.MANUAL,
-        ).allocations.create(invoice=invoice, amount="10.00", allocated_on=TODAY)
+        ).allocations.create(invoice=invoice, amount="10.00", allocated_on=today())
     # session, user, invoice, allocations, history; dunning history: actions, events,
     # promises, blocks; the hold badge
     with django_assert_max_num_queries(11):
