@@ -15,13 +15,15 @@ from decimal import Decimal
 
 from django.db import connection
 
-from encaisse.core.money import CENT
-
 from .staging import fetch
 
 
 def _as_text(cents) -> str:
-    return str((Decimal(int(round(cents or 0))) * CENT).quantize(CENT))
+    """``-1234.50`` for -123450 cents: what ``str`` of the quantized Decimal gives, written
+    with integers (a ledger of a hundred thousand customers formats two hundred thousand)."""
+    cents = int(round(cents or 0))
+    units, rest = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{units}.{rest:02d}"
 
 
 def _totals(rows) -> dict:
