@@ -55,14 +55,24 @@ def _run(target: Callable, *args) -> None:
     target(*args)
 
 
-def rows_from_child(rows: Iterator, *, state: Callable, restore: Callable) -> Iterator:
+def rows_from_child(
+    rows: Iterator,
+    *,
+    state: Callable,
+    restore: Callable,
+    news: Callable | None = None,
+    absorb: Callable | None = None,
+) -> Iterator:
     """Yield what the generator ``rows`` yields, run in a forked child once the first row is
     asked for. ``state()`` (called in the child when ``rows`` ends or raises) gives what the
     generator's owner learnt on the way (counts, records, errors); ``restore(state)`` puts it
     back on this side before the generator ends, or before the child's exception is raised
-    here, as it would have been raised in one process. A child that dies without a word (killed,
-    out of memory) gives a RuntimeError, not a wait."""
-    child = Forked(_send_rows, rows, state)
+    here, as it would have been raised in one process. ``news()``, called in the child with
+    each batch of rows, gives what it learnt since the last batch, and ``absorb(news)`` takes it
+    in on this side: what would otherwise wait for the end of the file (a reader's customers)
+    crosses while both processes work. A child that dies without a word (killed, out of memory)
+    gives a RuntimeError, not a wait."""
+    child = Forked(_send_rows, rows, state, news)
     try:
         while True:
             try:
@@ -70,6 +80,8 @@ def rows_from_child(rows: Iterator, *, state: Callable, restore: Callable) -> It
             except EOFError:
                 raise RuntimeError("the file reader's process stopped unexpectedly") from None
             if message[0] == "rows":
+                if message[2] is not None:
+                    absorb(message[2])
                 yield from message[1]
                 continue
             restore(message[1])
@@ -80,16 +92,16 @@ def rows_from_child(rows: Iterator, *, state: Callable, restore: Callable) -> It
         child.close()
 
 
-def _send_rows(rows: Iterator, state: Callable, conn) -> None:
+def _send_rows(rows: Iterator, state: Callable, news: Callable | None, conn) -> None:
     try:
         batch = []
         for row in rows:
             batch.append(row)
             if len(batch) == BATCH_ROWS:
-                conn.send(("rows", batch))
+                conn.send(("rows", batch, news and news()))
                 batch = []
         if batch:
-            conn.send(("rows", batch))
+            conn.send(("rows", batch, news and news()))
         conn.send(("end", state()))
     except (BrokenPipeError, EOFError):
         return  # the importer stopped early: it wants nothing more

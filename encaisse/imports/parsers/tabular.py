@@ -151,6 +151,8 @@ class TabularReader:
             file_name=file_name, format=format, content="open_items", items=iter(())
         )
         self.errors = RowErrors(self.result, skip_bad_rows=skip_bad_rows)
+        # In the child: the customers created or changed since the last batch sent.
+        self._fresh: list[CustomerRecord] | None = [] if self.in_child else None
         self._dates: dict = {}
 
     def parsed(self) -> ParsedLedger:
@@ -179,19 +181,34 @@ class TabularReader:
             self.item_columns = tuple(self.col.get(f) for f in ITEM_COLUMNS)
         rows = self._rows(pending)
         if self.in_child:
-            rows = rows_from_child(rows, state=self._state, restore=self._restore)
+            rows = rows_from_child(
+                rows,
+                state=self._state,
+                restore=self._restore,
+                news=self._news,
+                absorb=self._absorb,
+            )
         self.result.use_rows(rows)
         return self.result
+
+    def _news(self) -> list[tuple]:
+        """The customers created or changed since the last call, as plain tuples (quicker to
+        pickle than the records): sent by the child process with each batch of rows."""
+        fresh = list(map(record_row, self._fresh))
+        self._fresh.clear()
+        return fresh
+
+    def _absorb(self, customers: list[tuple]) -> None:
+        self.result.customers.update((row[0], CustomerRecord(*row)) for row in customers)
 
     def _state(self) -> tuple:
         """What reading the rows taught the reader: sent back by the child process."""
         errors = self.errors
-        customers = list(map(record_row, self.result.customers.values()))
-        return self.result.rows_read, customers, errors.found, errors.count
+        return self.result.rows_read, self._news(), errors.found, errors.count
 
     def _restore(self, state: tuple) -> None:
         self.result.rows_read, customers, found, self.errors.count = state
-        self.result.customers.update((row[0], CustomerRecord(*row)) for row in customers)
+        self._absorb(customers)
         self.errors.found[:] = found  # with skip_bad_rows, the ledger's own list of errors
 
     def _check_columns(self) -> None:
@@ -377,9 +394,13 @@ class TabularReader:
         customers = self.result.customers
         customer = customers.get(code)
         if customer is None:
-            customers[code] = self._customer_record(line_no, code, cells)
+            customer = customers[code] = self._customer_record(line_no, code, cells)
+            if self._fresh is not None:
+                self._fresh.append(customer)
         elif not customer.name and "customer_name" in self.col:
             customer.name = _text(cells[self.col["customer_name"]])
+            if self._fresh is not None and customer.name:
+                self._fresh.append(customer)  # already sent, maybe: sent again
         i, j = i_label, i_ref
         return (
             line_no,
@@ -458,4 +479,6 @@ class TabularReader:
                 return self._bad(line_no, "terms_days", _("a number of days such as 30"), raw)
             record.terms_days = int(digits) if digits else None
         self.result.customers[code] = record
+        if self._fresh is not None:
+            self._fresh.append(record)
         return None

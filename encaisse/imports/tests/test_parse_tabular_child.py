@@ -100,6 +100,40 @@ def test_it_refuses_the_file_with_every_bad_row_named_from_the_second_process(
     assert "line 5" in message and "line 7" in message
 
 
+def test_customers_sent_with_the_rows_get_the_name_a_later_row_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(forked, "BATCH_ROWS", 2)  # C2 crosses in the first batch, nameless
+    lines = [
+        HEADER,
+        "C1;Dupont SA;F1;05/01/2026;04/02/2026;100,00;100,00",
+        "C2;;F2;05/01/2026;04/02/2026;200,00;200,00",
+        "C3;Petit;F3;05/01/2026;04/02/2026;300,00;300,00",
+        "C1;Dupont SA;F4;05/01/2026;04/02/2026;400,00;400,00",
+        "C2;Martin SARL;F5;05/01/2026;04/02/2026;500,00;500,00",
+    ]
+    path = write(tmp_path, lines)
+    absorbed = []
+    monkeypatch.setattr(
+        tabular.TabularReader, "_absorb", _spy(tabular.TabularReader._absorb, absorbed)
+    )
+    one = read(path, child=False, monkeypatch=monkeypatch)
+    two = read(path, child=True, monkeypatch=monkeypatch)
+    assert one == two
+    assert [(c[0], c[1]) for c in two[1]] == [
+        ("C1", "Dupont SA"),
+        ("C2", "Martin SARL"),
+        ("C3", "Petit"),
+    ]
+    assert [[row[0] for row in news] for news in absorbed] == [["C1", "C2"], ["C3"], ["C2"], []]
+
+
+def _spy(method, calls: list):
+    def spy(self, customers):
+        calls.append(customers)
+        return method(self, customers)
+
+    return spy
+
+
 def test_the_child_stops_when_the_importer_stops_reading(tmp_path, monkeypatch):
     lines = [HEADER]
     lines += [f"C{n % 50};Client {n % 50};F{n};05/01/2026;;100,00;100,00" for n in range(30_000)]
