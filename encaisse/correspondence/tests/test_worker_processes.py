@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,15 @@ class Inbox:
         self.messages = []
         self.hang = False
         self.data_started = threading.Event()
+        self.server = None
+
+    def connection_gone(self) -> bool:
+        """The server saw the client of the last DATA go (read from the test's thread)."""
+        server = self.server
+        return server is not None and (server.transport is None or server.transport.is_closing())
 
     async def handle_DATA(self, server, session, envelope):
+        self.server = server
         self.data_started.set()
         while self.hang:
             await asyncio.sleep(0.05)
@@ -172,6 +180,12 @@ def test_a_worker_killed_mid_send_leaves_the_message_sent_exactly_once(env, inbo
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
+    # Released only once the server has seen the connection close: released earlier, the
+    # hanging DATA could still find it open and keep the message.
+    deadline = time.monotonic() + 30
+    while not inbox.connection_gone():
+        assert time.monotonic() < deadline, "the server never saw the worker's connection close"
+        time.sleep(0.01)
     inbox.hang = False
     assert inbox.messages == []
     assert _outbox(env)[0][:2] == ("sending", 1)  # claimed, never sent, not lost
