@@ -168,8 +168,8 @@ def _apply(rebuilt, *, batch, ledger, source, mode, as_of, skip_bad_rows, now) -
     _write_payments(db, created=result.payments_created, updated=result.payments_updated)
 
     result.file_totals = totals.file_totals(tally)
-    result.imported_totals = totals.imported_totals()
     _refresh_balances(codes, everyone=settled_customers)
+    result.imported_totals = totals.imported_totals()  # read from the balances just refreshed
     rebuilt.close()
     stage_drop()
     return result

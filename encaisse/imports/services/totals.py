@@ -58,22 +58,15 @@ def stage_tally() -> dict[str, int]:
 
 
 def imported_totals() -> dict:
-    """Open balance in the ledger now, for each customer of the staging table. The open
-    invoices are summed from their covering index (``invoice_open_cover_idx``), which SQLite's
-    planner, without statistics, has to be told about."""
-    hint = " INDEXED BY invoice_open_cover_idx" if connection.vendor == "sqlite" else ""
-    # The hint is a constant; there are no parameters.
-    sql = f"""
-        SELECT c.code,
-               COALESCE((SELECT SUM(ROUND(i.open_amount * 100)) FROM receivables_invoice AS i{hint}
-                         WHERE i.customer_id = c.id AND i.status = 'open'), 0)
-               - COALESCE((SELECT SUM(ROUND(p.unallocated_amount * 100))
-                           FROM receivables_payment AS p
-                           WHERE p.customer_id = c.id AND p.unallocated_amount > 0), 0)
-        FROM customers_customer AS c
-        WHERE c.code IN (SELECT code FROM encaisse_import_code)
-    """  # noqa: S608
-    return _totals(fetch(sql))
+    """Open balance in the ledger now, for each customer of the staging table: the stored
+    ``open_balance`` (open invoices and credit notes, minus unallocated cash), which the import
+    has just refreshed (``customer_balances_refresh`` sums what this would sum again)."""
+    return _totals(
+        fetch(
+            "SELECT c.code, ROUND(c.open_balance * 100) FROM customers_customer AS c"
+            " WHERE c.code IN (SELECT code FROM encaisse_import_code)"
+        )
+    )
 
 
 def totals_compare(file: dict, imported: dict) -> list[dict]:
