@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, os.getcwd())  # run from another tree to time its code (as import_steps.py)
 
 
 def main(argv=None) -> int:
