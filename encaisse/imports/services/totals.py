@@ -6,9 +6,10 @@ back from the ledger once the import is applied, for the customers the input nam
 when the ledger holds documents the file does not (entered by hand, pushed by the API) or when a
 row was skipped; the batch page highlights those customers.
 
-Sums run in cents (integers) in the database, so SQLite's floating-point storage of decimals
-never shows as a stray 0.01 (the staging table holds cents already). Amounts are returned as
-strings: JSON has no decimal type.
+The file's sums run in cents (integers: the staging table holds cents). The ledger's side is
+each customer's stored ``open_balance``, rounded to the cent: on SQLite that balance is a sum of
+floating-point values, whose error stays far below half a cent at any ledger's size, so no stray
+0.01 shows. Amounts are returned as strings: JSON has no decimal type.
 """
 
 from decimal import Decimal
