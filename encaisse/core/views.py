@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from encaisse.accounts.capabilities import VIEW_LEDGER, has_capability
+from encaisse.accounts.capabilities import MANAGE_SETTINGS, VIEW_LEDGER, has_capability
 
 from .access import login_only
 
@@ -15,6 +15,12 @@ def home(request):
         from encaisse.receivables.home import home_summary
 
         context["summary"] = home_summary()
+    if has_capability(request.user, MANAGE_SETTINGS):
+        # Those who keep the rate table hear of a missing ECB rate before letters wait for it.
+        from encaisse.dunning.selectors import rate_gap
+
+        context["rate_gap"] = rate_gap()
+        context["can_edit_rates"] = True
     return render(request, "core/home.html", context)
 
 

@@ -60,7 +60,7 @@ def half_year_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
-def _next_half_year(start: dt.date) -> dt.date:
+def next_half_year(start: dt.date) -> dt.date:
     return dt.date(start.year, 7, 1) if start.month == 1 else dt.date(start.year + 1, 1, 1)
 
 
@@ -86,7 +86,7 @@ def late_periods(
     first = due_date + dt.timedelta(days=1)
     while first <= until:
         start = half_year_start(first)
-        last = min(until, _next_half_year(start) - dt.timedelta(days=1))
+        last = min(until, next_half_year(start) - dt.timedelta(days=1))
         days = (last - first).days + 1
         rate = (
             Decimal(contractual_rate)

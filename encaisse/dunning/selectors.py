@@ -9,7 +9,29 @@ from encaisse.core.dates import today
 
 from .choices import BlockKind, RateKind
 from .models import Block, CustomerDunningProfile, ReferenceRate
-from .penalties import Penalties, half_year_start, invoice_penalties
+from .penalties import Penalties, half_year_start, invoice_penalties, next_half_year
+
+# How long before a half-year starts its missing ECB rate is worth a warning.
+RATE_NOTICE_DAYS = 31
+
+
+def rate_gap(*, on: dt.date | None = None) -> dt.date | None:
+    """The first day of a half-year whose ECB rate the table lacks while penalties need it now
+    or soon: the half-year of ``on`` (default today), or the next one when it starts within
+    RATE_NOTICE_DAYS. None when the table has both. Penalties refuse a half-year without its
+    rate (letters that state them wait), so the people who keep the table are told ahead."""
+    on = on or today()
+    current = half_year_start(on)
+    wanted = [current]
+    following = next_half_year(current)
+    if (following - on).days <= RATE_NOTICE_DAYS:
+        wanted.append(following)
+    known = set(
+        ReferenceRate.objects.filter(kind=RateKind.ECB_MRO, starts_on__in=wanted).values_list(
+            "starts_on", flat=True
+        )
+    )
+    return next((start for start in wanted if start not in known), None)
 
 
 def reference_rates(kind: str = RateKind.ECB_MRO) -> dict[dt.date, Decimal]:

@@ -16,6 +16,7 @@ from encaisse.core.forms import form_errors
 
 from ..choices import RateKind
 from ..models import ReferenceRate
+from ..selectors import rate_gap
 from ..services.rates import reference_rate_save
 from ..settings_forms import ReferenceRateForm
 from ..settings_selectors import rate_table
@@ -27,7 +28,9 @@ def rates(request):
         "rows": rate_table(user=request.user),
         "kinds": RateKind.choices,
         "can_edit": has_capability(request.user, MANAGE_SETTINGS),
+        "rate_gap": rate_gap(),
     }
+    context["can_edit_rates"] = context["can_edit"]
     return render(request, "dunning/settings/rates.html", context)
 
 
