@@ -98,21 +98,16 @@ def rates_through_today(db):
     """Reference rates for every half-year up to today's, the missing ones copied from the last
     known: the migrations' table stops at the last published rate, while a test that computes
     penalties "as of today" must pass on any day it runs."""
-    import datetime as dt
-
     from encaisse.core.dates import today
     from encaisse.dunning.models import ReferenceRate
-    from encaisse.dunning.penalties import half_year_start
+    from encaisse.dunning.penalties import half_year_start, next_half_year
 
     current = half_year_start(today())
     for kind in ReferenceRate.objects.values_list("kind", flat=True).distinct():
         last = ReferenceRate.objects.filter(kind=kind).order_by("starts_on").last()
         starts_on = last.starts_on
         while starts_on < current:
-            if starts_on.month == 1:
-                starts_on = dt.date(starts_on.year, 7, 1)
-            else:
-                starts_on = dt.date(starts_on.year + 1, 1, 1)
+            starts_on = next_half_year(starts_on)
             ReferenceRate.objects.create(
                 kind=kind, starts_on=starts_on, rate=last.rate, source="tests", confirmed=False
             )

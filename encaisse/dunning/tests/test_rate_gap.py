@@ -15,7 +15,9 @@ LINK = 'href="/dunning/settings/rates/new/"'
 
 
 def _ecb(starts_on: dt.date) -> None:
-    ReferenceRate.objects.create(kind="ecb_mro", starts_on=starts_on, rate="2.15")
+    ReferenceRate.objects.get_or_create(
+        kind="ecb_mro", starts_on=starts_on, defaults={"rate": "2.15"}
+    )
 
 
 def test_it_names_the_next_half_year_a_month_ahead_and_the_current_one_once_started():
